@@ -1,0 +1,165 @@
+//! The command line: `peerlint check`, `peerlint rules`, `peerlint explain`.
+//!
+//! Glue only: parse arguments, call the library, write the report. Exit codes are decided
+//! in `main.rs` from what [`run`] returns.
+
+use crate::config::Config;
+use crate::diagnostic::Severity;
+use crate::report::{self, Format, RenderOptions};
+use crate::rules;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+/// Lints Azure virtual-network peering in Terraform before Azure rejects it.
+///
+/// peerlint reads a folder of Terraform, builds one model of its VNets and peerings, and
+/// reports every peering that Azure would reject (overlapping address spaces, VNets in
+/// different regions, classic VNets, gateway conflicts) with the exact place in the code.
+///
+/// Exit status: 0 when nothing at or above the --fail-on level was found, 1 when something
+/// was, 2 when the run itself failed (bad arguments, a path that does not exist, an invalid
+/// configuration file).
+#[derive(Debug, Parser)]
+#[command(name = "peerlint", version, arg_required_else_help = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// Use this configuration file instead of the nearest `.peerlint.toml`.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check Terraform files and folders for peering errors.
+    ///
+    /// Folders are walked recursively (hidden folders such as `.terraform/` and `.git/` are
+    /// skipped); every folder is a Terraform module. A single `.tf` file is checked with
+    /// the other files of its module as context, and only findings that touch it are
+    /// reported.
+    Check(CheckArgs),
+    /// List every rule with its level and a summary.
+    Rules,
+    /// Print the documentation of a rule: what it checks, why, and how to fix it.
+    Explain {
+        /// A rule id, as `peerlint rules` lists them (e.g. `address-overlap`).
+        rule: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files or folders to check.
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub paths: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// Exit with status 1 when a finding at or above this severity is reported.
+    #[arg(long, value_enum, default_value_t = FailOn::Error, value_name = "SEVERITY")]
+    pub fail_on: FailOn,
+
+    /// When to colour the human output (`auto`: on a terminal, unless NO_COLOR is set).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+}
+
+/// The lowest severity that makes `check` exit with status 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Note,
+}
+
+impl FailOn {
+    fn severity(self) -> Severity {
+        match self {
+            FailOn::Error => Severity::Error,
+            FailOn::Warning => Severity::Warning,
+            FailOn::Note => Severity::Note,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// How a successful run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Nothing at or above the fail level.
+    Clean,
+    /// Findings at or above the fail level.
+    Findings,
+}
+
+/// Runs a parsed command line, writing its output to `out`. An `Err` is a failed run,
+/// with the message to print.
+pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Status, String> {
+    let cwd = std::env::current_dir().ok();
+    let config = match &cli.config {
+        Some(path) => Config::load(path),
+        None => match &cwd {
+            Some(dir) => Config::discover(dir),
+            None => Ok(Config::default()),
+        },
+    }
+    .map_err(|e| format!("invalid configuration: {e}"))?;
+    let io = |e: std::io::Error| format!("cannot write the output: {e}");
+    match cli.command {
+        Command::Check(args) => {
+            let outcome = crate::check_paths(&args.paths, &config, cwd.as_deref())
+                .map_err(|e| e.to_string())?;
+            let color = match args.color {
+                ColorChoice::Always => true,
+                ColorChoice::Never => false,
+                ColorChoice::Auto => {
+                    std::io::stdout().is_terminal()
+                        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                }
+            };
+            report::render(&outcome, args.format, RenderOptions { color }, out).map_err(io)?;
+            Ok(if outcome.fails(args.fail_on.severity()) {
+                Status::Findings
+            } else {
+                Status::Clean
+            })
+        }
+        Command::Rules => {
+            let width = rules::all().map(|m| m.id.len()).max().unwrap_or(0);
+            for meta in rules::all() {
+                writeln!(
+                    out,
+                    "{:width$}  {:7}  {}",
+                    meta.id,
+                    config.level(meta.id).as_str(),
+                    meta.summary
+                )
+                .map_err(io)?;
+            }
+            Ok(Status::Clean)
+        }
+        Command::Explain { rule } => match rules::find(&rule) {
+            Some(meta) => {
+                write!(out, "{}", meta.doc).map_err(io)?;
+                Ok(Status::Clean)
+            }
+            None => {
+                let known: Vec<&str> = rules::all().map(|m| m.id).collect();
+                Err(format!(
+                    "unknown rule `{rule}`; the rules are: {}",
+                    known.join(", ")
+                ))
+            }
+        },
+    }
+}

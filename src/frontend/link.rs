@@ -1,0 +1,176 @@
+//! The linker: resolves every VNet reference in the model to the VNet it names.
+//!
+//! References match VNets by resource group and name (case-insensitively), and by
+//! deployment model when the reference says which. The subscription decides between
+//! candidates: an exact match wins; otherwise a reference whose subscription is symbolic
+//! or unknown matches when exactly one candidate is not known to be elsewhere.
+
+use crate::ir::{Model, Subscription, VnetId, VnetKey, VnetRef};
+use std::collections::HashMap;
+
+type Index = HashMap<(String, String), Vec<VnetId>>;
+
+pub(crate) fn link(model: &mut Model) {
+    let mut index: Index = HashMap::new();
+    for (i, v) in model.vnets.iter().enumerate() {
+        if let (Some(rg), Some(name)) = (v.resource_group.known(), v.name.known()) {
+            index
+                .entry((rg.to_lowercase(), name.to_lowercase()))
+                .or_default()
+                .push(VnetId(i as u32));
+        }
+    }
+    let resolve = |model: &Model, r: &VnetRef| -> Option<VnetId> {
+        r.resolved
+            .or_else(|| resolve(model, &index, r.target.known()?))
+    };
+    let peerings: Vec<(Option<VnetId>, Option<VnetId>)> = model
+        .peerings
+        .iter()
+        .map(|p| (resolve(model, &p.local), resolve(model, &p.remote)))
+        .collect();
+    for (p, (local, remote)) in model.peerings.iter_mut().zip(peerings) {
+        p.local.resolved = local;
+        p.remote.resolved = remote;
+    }
+    let subnets: Vec<Option<VnetId>> = model
+        .subnets
+        .iter()
+        .map(|s| resolve(model, &s.vnet))
+        .collect();
+    for (i, vnet) in subnets.into_iter().enumerate() {
+        model.subnets[i].vnet.resolved = vnet;
+        if let Some(v) = vnet {
+            model.vnets[v.0 as usize]
+                .subnets
+                .push(crate::ir::SubnetId(i as u32));
+        }
+    }
+    let gateways: Vec<Option<VnetId>> = model
+        .gateways
+        .iter()
+        .map(|g| resolve(model, &g.vnet))
+        .collect();
+    for (i, vnet) in gateways.into_iter().enumerate() {
+        model.gateways[i].vnet.resolved = vnet;
+        if let Some(v) = vnet {
+            model.vnets[v.0 as usize]
+                .gateways
+                .push(crate::ir::GatewayId(i as u32));
+        }
+    }
+}
+
+fn resolve(model: &Model, index: &Index, key: &VnetKey) -> Option<VnetId> {
+    let candidates: Vec<VnetId> = index
+        .get(&(key.resource_group.to_lowercase(), key.name.to_lowercase()))?
+        .iter()
+        .copied()
+        .filter(|&id| key.model.is_none_or(|m| model.vnet(id).model == m))
+        .collect();
+    let exact: Vec<VnetId> = candidates
+        .iter()
+        .copied()
+        .filter(|&id| same(&key.subscription, &model.vnet(id).subscription))
+        .collect();
+    match exact.len() {
+        1 => return Some(exact[0]),
+        0 => {}
+        _ => return None,
+    }
+    let compatible: Vec<VnetId> = candidates
+        .into_iter()
+        .filter(|&id| !different(&key.subscription, &model.vnet(id).subscription))
+        .collect();
+    (compatible.len() == 1).then(|| compatible[0])
+}
+
+/// Certainly the same subscription.
+fn same(a: &Subscription, b: &Subscription) -> bool {
+    match (a, b) {
+        (Subscription::Known(x), Subscription::Known(y)) => x == y,
+        (Subscription::Symbolic(x), Subscription::Symbolic(y)) => x == y,
+        _ => false,
+    }
+}
+
+/// Certainly different subscriptions.
+fn different(a: &Subscription, b: &Subscription) -> bool {
+    matches!((a, b), (Subscription::Known(x), Subscription::Known(y)) if x != y)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::*;
+    use crate::source::FileId;
+
+    fn span() -> Span {
+        Span::new(FileId(0), 0..0)
+    }
+
+    fn vnet(sub: Subscription, rg: &str, name: &str) -> Vnet {
+        Vnet {
+            label: name.into(),
+            name: Value::Known(name.into()),
+            resource_group: Value::Known(rg.into()),
+            subscription: sub,
+            location: Spanned {
+                value: Value::Unknown,
+                span: span(),
+            },
+            address_space: AddressSpace::unknown(),
+            model: DeploymentModel::ResourceManager,
+            origin: span(),
+            subnets: vec![],
+            gateways: vec![],
+        }
+    }
+
+    fn key(sub: Subscription, rg: &str, name: &str) -> VnetKey {
+        VnetKey {
+            subscription: sub,
+            resource_group: rg.into(),
+            name: name.into(),
+            model: None,
+        }
+    }
+
+    #[test]
+    fn subscriptions_decide_between_candidates() {
+        let mut m = Model::default();
+        m.vnets
+            .push(vnet(Subscription::Known("a".into()), "RG", "Hub"));
+        m.vnets
+            .push(vnet(Subscription::Known("b".into()), "rg", "hub"));
+        m.vnets.push(vnet(Subscription::Symbolic(0), "rg", "spoke"));
+        let mut index: Index = HashMap::new();
+        for (i, v) in m.vnets.iter().enumerate() {
+            index
+                .entry((
+                    v.resource_group.known().unwrap().to_lowercase(),
+                    v.name.known().unwrap().to_lowercase(),
+                ))
+                .or_default()
+                .push(VnetId(i as u32));
+        }
+        let r = |k: VnetKey| resolve(&m, &index, &k);
+        assert_eq!(
+            r(key(Subscription::Known("b".into()), "rg", "HUB")),
+            Some(VnetId(1))
+        );
+        // Two candidates and nothing to tell them apart: not resolved.
+        assert_eq!(r(key(Subscription::Symbolic(1), "rg", "hub")), None);
+        assert_eq!(r(key(Subscription::Known("c".into()), "rg", "hub")), None);
+        // One candidate, subscriptions not known to differ.
+        assert_eq!(
+            r(key(Subscription::Known("x".into()), "rg", "spoke")),
+            Some(VnetId(2))
+        );
+        assert_eq!(
+            r(key(Subscription::Unknown, "rg", "spoke")),
+            Some(VnetId(2))
+        );
+        assert_eq!(r(key(Subscription::Unknown, "rg", "nope")), None);
+    }
+}

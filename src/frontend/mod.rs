@@ -1,0 +1,198 @@
+//! Frontends: find the files to lint, decode them, lower each kind into one
+//! [`Model`], and link the references between them.
+//!
+//! Everything after discovery works on files held in memory, so that an editor can lint
+//! unsaved buffers through the same code as the command line.
+
+mod link;
+pub mod terraform;
+
+use crate::diagnostic::{Diagnostic, Label};
+use crate::ir::{Model, Span};
+use crate::rules::input::SYNTAX_ERROR;
+use crate::source::{FileId, SourceFile, SourceMap, display_path};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// A file to lint, held in memory.
+#[derive(Debug, Clone)]
+pub struct InputFile {
+    pub path: PathBuf,
+    /// The file's bytes, or why it could not be read.
+    pub content: Result<Vec<u8>, String>,
+    /// False for files loaded only as context (the other files of a module when a single
+    /// file is checked): findings are reported only where they touch a checked file.
+    pub checked: bool,
+}
+
+/// What the frontends made of the input.
+pub struct Loaded {
+    pub sources: SourceMap,
+    pub model: Model,
+    /// Diagnostics about the input itself (syntax errors, undefined references, …).
+    pub diagnostics: Vec<Diagnostic>,
+    /// Per file, whether it is checked (see [`InputFile::checked`]).
+    pub checked: Vec<bool>,
+}
+
+/// Which frontend reads a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Terraform,
+}
+
+fn kind_of(path: &Path) -> Option<Kind> {
+    let name = path.file_name()?.to_str()?;
+    if name.ends_with(".tf") {
+        Some(Kind::Terraform)
+    } else {
+        None
+    }
+}
+
+/// Whether a file or folder name is one Terraform (and peerlint) ignores: hidden names,
+/// editor backups and lock files.
+fn ignored_name(name: &str) -> bool {
+    name.starts_with('.') || name.starts_with('#') || name.ends_with('~')
+}
+
+/// A path given on the command line that does not exist or cannot be read.
+#[derive(Debug, thiserror::Error)]
+#[error("{path}: {reason}")]
+pub struct DiscoverError {
+    pub path: String,
+    pub reason: String,
+}
+
+/// The files to lint under `paths`: folders are walked (skipping hidden folders such as
+/// `.terraform/` and `.git/`); a file is checked together with the other files of its
+/// module, which are loaded as context. Sorted by path, without duplicates.
+pub fn discover(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>, DiscoverError> {
+    let mut found: BTreeMap<PathBuf, bool> = BTreeMap::new();
+    for root in paths {
+        let meta = std::fs::metadata(root).map_err(|e| DiscoverError {
+            path: root.display().to_string(),
+            reason: io_reason(&e),
+        })?;
+        if meta.is_dir() {
+            let walk = walkdir::WalkDir::new(root)
+                .sort_by_file_name()
+                .into_iter()
+                .filter_entry(|e| {
+                    e.depth() == 0 || !e.file_name().to_str().is_some_and(ignored_name)
+                });
+            for entry in walk {
+                let Ok(entry) = entry else {
+                    // An unreadable folder below a root: skipped like a hidden one.
+                    continue;
+                };
+                if entry.file_type().is_file() && kind_of(entry.path()).is_some() {
+                    found.insert(entry.path().to_path_buf(), true);
+                }
+            }
+        } else {
+            found.insert(root.clone(), true);
+            // The rest of the module, as context.
+            let dir = match root.parent() {
+                Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+                _ => PathBuf::from("."),
+            };
+            if let Ok(entries) = std::fs::read_dir(&dir) {
+                for entry in entries.flatten() {
+                    let path = entry.path();
+                    let sibling = if root.parent().is_some_and(|p| p.as_os_str().is_empty()) {
+                        PathBuf::from(entry.file_name())
+                    } else {
+                        path.clone()
+                    };
+                    let name = entry.file_name();
+                    if path.is_file()
+                        && kind_of(&path) == kind_of(root)
+                        && !name.to_str().is_some_and(ignored_name)
+                    {
+                        found.entry(sibling).or_insert(false);
+                    }
+                }
+            }
+        }
+    }
+    Ok(found.into_iter().collect())
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => e.to_string(),
+    }
+}
+
+/// Reads discovered files from disk.
+pub fn read(files: Vec<(PathBuf, bool)>) -> Vec<InputFile> {
+    files
+        .into_iter()
+        .map(|(path, checked)| InputFile {
+            content: std::fs::read(&path).map_err(|e| io_reason(&e)),
+            path,
+            checked,
+        })
+        .collect()
+}
+
+/// Decodes the files, runs each frontend over its files, and links the model. Paths are
+/// shown relative to `cwd` when under it.
+pub fn load(mut inputs: Vec<InputFile>, cwd: Option<&Path>) -> Loaded {
+    inputs.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut sources = SourceMap::new();
+    let mut diagnostics = Vec::new();
+    let mut checked = Vec::new();
+    let mut terraform_files: Vec<FileId> = Vec::new();
+    for input in inputs {
+        let display = display_path(&input.path, cwd);
+        let bytes = match input.content {
+            Ok(bytes) => bytes,
+            Err(reason) => {
+                let id = sources.add(SourceFile::new(input.path, display, ""));
+                checked.push(input.checked);
+                diagnostics.push(Diagnostic::new(
+                    SYNTAX_ERROR,
+                    format!("cannot read file: {reason}"),
+                    Label::new(Span::new(id, 0..0), "unreadable"),
+                ));
+                continue;
+            }
+        };
+        let (file, invalid_at) = SourceFile::decode(input.path, display, &bytes);
+        let path = file.path.clone();
+        let id = sources.add(file);
+        checked.push(input.checked);
+        if let Some(at) = invalid_at {
+            let byte = bytes
+                .get(at as usize + if sources.get(id).bom { 3 } else { 0 })
+                .copied()
+                .unwrap_or(0);
+            diagnostics.push(
+                Diagnostic::new(
+                    SYNTAX_ERROR,
+                    format!("file is not valid UTF-8 (byte 0x{byte:02X})"),
+                    Label::new(Span::new(id, at as usize..at as usize + 1), "invalid UTF-8"),
+                )
+                .with_help("save the file as UTF-8; Terraform reads UTF-8 only"),
+            );
+            continue;
+        }
+        match kind_of(&path) {
+            Some(Kind::Terraform) => terraform_files.push(id),
+            None => {}
+        }
+    }
+    let mut model = Model::default();
+    terraform::lower(&sources, &terraform_files, &mut model, &mut diagnostics);
+    link::link(&mut model);
+    Loaded {
+        sources,
+        model,
+        diagnostics,
+        checked,
+    }
+}

@@ -1,0 +1,1262 @@
+//! Terraform's built-in functions, as far as network code uses them.
+//!
+//! A function that is not implemented returns `Unknown`, never an error: peerlint stays
+//! silent rather than guess. Arguments that are `Error` propagate; `Unknown` arguments
+//! give `Unknown` results, except that strings with unknown parts pass through the
+//! functions that only move text around (`format`, `join`, `lower`, …), so a resource id
+//! built from an unknown subscription still names its resource group and resource.
+
+use super::value::{Value, format_number};
+use crate::ir::token;
+use ipnet::IpNet;
+use std::collections::BTreeMap;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+/// Calls `name` (without a provider namespace) on evaluated arguments. `try` and `can`
+/// are evaluated lazily by the evaluator, not here.
+pub(crate) fn call(name: &str, args: Vec<Value>) -> Value {
+    if let Some(err) = args.iter().find(|a| a.is_error()) {
+        return err.clone();
+    }
+    match name {
+        // Strings.
+        "format" => format(&args),
+        "formatlist" => formatlist(&args),
+        "join" => join(&args),
+        "split" => split(&args),
+        "replace" => replace(&args),
+        "lower" => map_text(&args, |s| s.to_lowercase()),
+        "upper" => map_text(&args, |s| s.to_uppercase()),
+        "title" => map_str(&args, title),
+        "trimprefix" => str2(&args, |s, p| Value::str(s.strip_prefix(p).unwrap_or(s))),
+        "trimsuffix" => str2(&args, |s, p| Value::str(s.strip_suffix(p).unwrap_or(s))),
+        "trimspace" => map_str(&args, |s| s.trim().to_string()),
+        "trim" => str2(&args, |s, cut| {
+            Value::str(s.trim_matches(|c| cut.contains(c)).to_string())
+        }),
+        "chomp" => map_str(&args, |s| s.trim_end_matches(['\n', '\r']).to_string()),
+        "strrev" => map_str(&args, |s| s.chars().rev().collect()),
+        "startswith" => str2(&args, |s, p| Value::Bool(s.starts_with(p))),
+        "endswith" => str2(&args, |s, p| Value::Bool(s.ends_with(p))),
+        "strcontains" => str2(&args, |s, p| Value::Bool(s.contains(p))),
+        "substr" => substr(&args),
+        "tostring" => tostring(&args),
+        // Collections.
+        "concat" => concat(&args),
+        "merge" => merge(&args),
+        "lookup" => lookup(&args),
+        "keys" => keys_values(&args, true),
+        "values" => keys_values(&args, false),
+        "flatten" => flatten(&args),
+        "distinct" => distinct(&args),
+        "contains" => contains(&args),
+        "element" => element(&args),
+        "index" => index(&args),
+        "length" => length(&args),
+        "zipmap" => zipmap(&args),
+        "tolist" => tolist(&args),
+        "toset" => toset(&args),
+        "tomap" => tomap(&args),
+        "one" => one(&args),
+        "compact" => compact(&args),
+        "range" => range(&args),
+        "coalesce" => coalesce(&args),
+        "coalescelist" => coalescelist(&args),
+        "reverse" => reverse(&args),
+        "slice" => slice(&args),
+        "sort" => sort(&args),
+        "setunion" => setunion(&args),
+        "sum" => sum(&args),
+        "alltrue" => all_any(&args, true),
+        "anytrue" => all_any(&args, false),
+        // Numbers and types.
+        "tonumber" => tonumber(&args),
+        "tobool" => tobool(&args),
+        "max" => min_max(&args, true),
+        "min" => min_max(&args, false),
+        "abs" => num1(&args, f64::abs),
+        "ceil" => num1(&args, f64::ceil),
+        "floor" => num1(&args, f64::floor),
+        "parseint" => parseint(&args),
+        "pow" => pow(&args),
+        // Encoding.
+        "jsonencode" => jsonencode(&args),
+        "jsondecode" => jsondecode(&args),
+        // Networks.
+        "cidrsubnet" => cidrsubnet(&args),
+        "cidrsubnets" => cidrsubnets(&args),
+        "cidrhost" => cidrhost(&args),
+        "cidrnetmask" => cidrnetmask(&args),
+        // Identity for our purposes.
+        "sensitive" | "nonsensitive" => args.into_iter().next().unwrap_or(Value::Unknown),
+        _ => Value::Unknown,
+    }
+}
+
+// ----- argument helpers -------------------------------------------------------------
+
+/// A string argument whose content is inspected: strings with unknown parts are unknown.
+fn strict_str(v: &Value) -> Result<Option<String>, Value> {
+    match v.to_str()? {
+        Some(s) if token::has_unknown(&s) => Ok(None),
+        other => Ok(other),
+    }
+}
+
+fn wrong_arity(name: &str) -> Value {
+    Value::error(format!("wrong number of arguments to {name}()"))
+}
+
+macro_rules! get {
+    ($e:expr) => {
+        match $e {
+            Ok(Some(v)) => v,
+            Ok(None) => return Value::Unknown,
+            Err(e) => return e,
+        }
+    };
+}
+
+fn map_text(args: &[Value], f: impl Fn(&str) -> String) -> Value {
+    match args {
+        [v] => Value::String(f(&get!(v.to_str()))),
+        _ => wrong_arity("string function"),
+    }
+}
+
+fn map_str(args: &[Value], f: impl Fn(&str) -> String) -> Value {
+    match args {
+        [v] => Value::String(f(&get!(strict_str(v)))),
+        _ => wrong_arity("string function"),
+    }
+}
+
+fn str2(args: &[Value], f: impl Fn(&str, &str) -> Value) -> Value {
+    match args {
+        [a, b] => f(&get!(strict_str(a)), &get!(strict_str(b))),
+        _ => wrong_arity("string function"),
+    }
+}
+
+fn list_of(v: &Value) -> Result<Option<&Vec<Value>>, Value> {
+    match v {
+        Value::List(items) => Ok(Some(items)),
+        Value::Unknown | Value::OpenObject(_) => Ok(None),
+        Value::Error(e) => Err(Value::Error(e.clone())),
+        other => Err(Value::error(format!(
+            "a list is required, found {}",
+            other.type_name()
+        ))),
+    }
+}
+
+fn object_of(v: &Value) -> Result<Option<&BTreeMap<String, Value>>, Value> {
+    match v {
+        Value::Object(map) => Ok(Some(map)),
+        Value::Unknown | Value::OpenObject(_) => Ok(None),
+        Value::Error(e) => Err(Value::Error(e.clone())),
+        other => Err(Value::error(format!(
+            "a map is required, found {}",
+            other.type_name()
+        ))),
+    }
+}
+
+fn int_of(v: &Value) -> Result<Option<i64>, Value> {
+    match v.to_number()? {
+        Some(n) if n.fract() == 0.0 => Ok(Some(n as i64)),
+        Some(n) => Err(Value::error(format!(
+            "a whole number is required, found {}",
+            format_number(n)
+        ))),
+        None => Ok(None),
+    }
+}
+
+/// Equality as Terraform decides it; `None` when it depends on something unknown.
+pub(crate) fn equal(a: &Value, b: &Value) -> Option<bool> {
+    match (a, b) {
+        (Value::Unknown | Value::Error(_) | Value::OpenObject(_), _)
+        | (_, Value::Unknown | Value::Error(_) | Value::OpenObject(_)) => None,
+        (Value::String(x), Value::String(y)) => {
+            if token::has_unknown(x) || token::has_unknown(y) {
+                if x == y && !token::has_unknown(x) {
+                    Some(true)
+                } else {
+                    None
+                }
+            } else {
+                Some(x == y)
+            }
+        }
+        (Value::List(x), Value::List(y)) => {
+            if x.len() != y.len() {
+                return Some(false);
+            }
+            let mut all = Some(true);
+            for (p, q) in x.iter().zip(y) {
+                match equal(p, q) {
+                    Some(false) => return Some(false),
+                    None => all = None,
+                    Some(true) => {}
+                }
+            }
+            all
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            if x.len() != y.len() || x.keys().ne(y.keys()) {
+                return Some(false);
+            }
+            let mut all = Some(true);
+            for (p, q) in x.values().zip(y.values()) {
+                match equal(p, q) {
+                    Some(false) => return Some(false),
+                    None => all = None,
+                    Some(true) => {}
+                }
+            }
+            all
+        }
+        (Value::Number(x), Value::Number(y)) => Some(x == y),
+        (Value::Bool(x), Value::Bool(y)) => Some(x == y),
+        (Value::Null, Value::Null) => Some(true),
+        _ => Some(false),
+    }
+}
+
+// ----- strings ------------------------------------------------------------------------
+
+/// Go-style `format`: `%s %d %v %q %f %t %%`, with flags, width and precision.
+fn format(args: &[Value]) -> Value {
+    let Some((fmt, rest)) = args.split_first() else {
+        return wrong_arity("format");
+    };
+    let fmt = get!(strict_str(fmt));
+    format_with(&fmt, rest)
+}
+
+fn format_with(fmt: &str, args: &[Value]) -> Value {
+    let mut out = String::new();
+    let mut next = 0usize;
+    let mut chars = fmt.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            out.push(c);
+            continue;
+        }
+        if chars.peek() == Some(&'%') {
+            chars.next();
+            out.push('%');
+            continue;
+        }
+        let mut left = false;
+        let mut zero = false;
+        let mut plus = false;
+        while let Some(&f) = chars.peek() {
+            match f {
+                '-' => left = true,
+                '0' => zero = true,
+                '+' => plus = true,
+                ' ' | '#' => {}
+                _ => break,
+            }
+            chars.next();
+        }
+        if chars.peek() == Some(&'[') {
+            chars.next();
+            let mut digits = String::new();
+            while let Some(&d) = chars.peek() {
+                chars.next();
+                if d == ']' {
+                    break;
+                }
+                digits.push(d);
+            }
+            match digits.parse::<usize>() {
+                Ok(n) if n >= 1 => next = n - 1,
+                _ => return Value::error("invalid argument index in format string"),
+            }
+        }
+        let mut width = String::new();
+        while let Some(&d) = chars.peek().filter(|d| d.is_ascii_digit()) {
+            width.push(d);
+            chars.next();
+        }
+        let mut precision: Option<usize> = None;
+        if chars.peek() == Some(&'.') {
+            chars.next();
+            let mut p = String::new();
+            while let Some(&d) = chars.peek().filter(|d| d.is_ascii_digit()) {
+                p.push(d);
+                chars.next();
+            }
+            precision = Some(p.parse().unwrap_or(0));
+        }
+        let Some(verb) = chars.next() else {
+            return Value::error("format string ends in the middle of a verb");
+        };
+        let Some(arg) = args.get(next) else {
+            return Value::error("not enough arguments for format string");
+        };
+        next += 1;
+        let text = match verb {
+            's' | 'v' => match arg {
+                Value::Unknown => token::UNKNOWN.to_string(),
+                Value::List(_) | Value::Object(_) if verb == 'v' => match arg.to_json() {
+                    Some(j) => j,
+                    None => return Value::Unknown,
+                },
+                other => match other.to_str() {
+                    Ok(Some(s)) => s,
+                    Ok(None) => token::UNKNOWN.to_string(),
+                    Err(e) => return e,
+                },
+            },
+            'q' => {
+                let s = get!(strict_str(arg));
+                serde_json::Value::String(s).to_string()
+            }
+            't' => get!(arg.to_bool()).to_string(),
+            'd' => {
+                let n = get!(arg.to_number());
+                if n.fract() != 0.0 {
+                    return Value::error(format!(
+                        "%d requires a whole number, found {}",
+                        format_number(n)
+                    ));
+                }
+                let s = format!("{}", n as i64);
+                if plus && n >= 0.0 { format!("+{s}") } else { s }
+            }
+            'f' | 'e' | 'g' => {
+                let n = get!(arg.to_number());
+                format!("{:.*}", precision.unwrap_or(6), n)
+            }
+            'x' | 'X' | 'o' | 'b' => {
+                let n = get!(int_of(arg));
+                match verb {
+                    'x' => format!("{n:x}"),
+                    'X' => format!("{n:X}"),
+                    'o' => format!("{n:o}"),
+                    _ => format!("{n:b}"),
+                }
+            }
+            other => return Value::error(format!("unsupported format verb %{other}")),
+        };
+        let width: usize = width.parse().unwrap_or(0);
+        let len = text.chars().count();
+        if len < width {
+            let pad = width - len;
+            if left {
+                out.push_str(&text);
+                out.extend(std::iter::repeat_n(' ', pad));
+            } else if zero && matches!(verb, 'd' | 'f' | 'x' | 'X' | 'o' | 'b') {
+                let (sign, digits) = match text.strip_prefix(['-', '+']) {
+                    Some(d) => (&text[..1], d),
+                    None => ("", text.as_str()),
+                };
+                out.push_str(sign);
+                out.extend(std::iter::repeat_n('0', pad));
+                out.push_str(digits);
+            } else {
+                out.extend(std::iter::repeat_n(' ', pad));
+                out.push_str(&text);
+            }
+        } else {
+            out.push_str(&text);
+        }
+    }
+    Value::String(out)
+}
+
+fn formatlist(args: &[Value]) -> Value {
+    let Some((fmt, rest)) = args.split_first() else {
+        return wrong_arity("formatlist");
+    };
+    let fmt = get!(strict_str(fmt));
+    let mut len: Option<usize> = None;
+    for a in rest {
+        match a {
+            Value::List(items) => {
+                if len.is_some_and(|l| l != items.len()) {
+                    return Value::error("formatlist: lists have different lengths");
+                }
+                len = Some(items.len());
+            }
+            Value::Unknown => return Value::Unknown,
+            _ => {}
+        }
+    }
+    let Some(len) = len else {
+        return Value::List(vec![format_with(&fmt, rest)]);
+    };
+    let out = (0..len)
+        .map(|i| {
+            let row: Vec<Value> = rest
+                .iter()
+                .map(|a| match a {
+                    Value::List(items) => items[i].clone(),
+                    other => other.clone(),
+                })
+                .collect();
+            format_with(&fmt, &row)
+        })
+        .collect();
+    Value::List(out)
+}
+
+fn join(args: &[Value]) -> Value {
+    let Some((sep, lists)) = args.split_first() else {
+        return wrong_arity("join");
+    };
+    let sep = get!(strict_str(sep));
+    let mut parts = Vec::new();
+    for list in lists {
+        for item in get!(list_of(list)) {
+            match item.to_str() {
+                Ok(Some(s)) => parts.push(s),
+                Ok(None) => parts.push(token::UNKNOWN.to_string()),
+                Err(e) => return e,
+            }
+        }
+    }
+    Value::String(parts.join(&sep))
+}
+
+fn split(args: &[Value]) -> Value {
+    match args {
+        [sep, s] => {
+            let sep = get!(strict_str(sep));
+            let s = get!(strict_str(s));
+            if s.is_empty() {
+                return Value::List(vec![]);
+            }
+            if sep.is_empty() {
+                return Value::List(s.chars().map(|c| Value::String(c.to_string())).collect());
+            }
+            Value::List(s.split(sep.as_str()).map(Value::str).collect())
+        }
+        _ => wrong_arity("split"),
+    }
+}
+
+fn replace(args: &[Value]) -> Value {
+    match args {
+        [s, from, to] => {
+            let s = get!(strict_str(s));
+            let from = get!(strict_str(from));
+            let to = get!(strict_str(to));
+            if from.len() > 1 && from.starts_with('/') && from.ends_with('/') {
+                // A regular expression: not evaluated.
+                return Value::Unknown;
+            }
+            if from.is_empty() {
+                return Value::String(s);
+            }
+            Value::String(s.replace(&from, &to))
+        }
+        _ => wrong_arity("replace"),
+    }
+}
+
+fn title(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut start = true;
+    for c in s.chars() {
+        if start {
+            out.extend(c.to_uppercase());
+        } else {
+            out.push(c);
+        }
+        start = !c.is_alphanumeric();
+    }
+    out
+}
+
+fn substr(args: &[Value]) -> Value {
+    match args {
+        [s, offset, length] => {
+            let s = get!(strict_str(s));
+            let offset = get!(int_of(offset));
+            let length = get!(int_of(length));
+            let chars: Vec<char> = s.chars().collect();
+            let n = chars.len() as i64;
+            let start = if offset < 0 { n + offset } else { offset };
+            if start < 0 || start > n {
+                return Value::error("substr: offset is out of range");
+            }
+            let end = if length < 0 {
+                n
+            } else {
+                (start + length).min(n)
+            };
+            Value::String(chars[start as usize..end as usize].iter().collect())
+        }
+        _ => wrong_arity("substr"),
+    }
+}
+
+fn tostring(args: &[Value]) -> Value {
+    match args {
+        [Value::Null] => Value::Null,
+        [v] => match v.to_str() {
+            Ok(Some(s)) => Value::String(s),
+            Ok(None) => Value::Unknown,
+            Err(e) => e,
+        },
+        _ => wrong_arity("tostring"),
+    }
+}
+
+// ----- collections ----------------------------------------------------------------------
+
+fn concat(args: &[Value]) -> Value {
+    let mut out = Vec::new();
+    for a in args {
+        out.extend(get!(list_of(a)).iter().cloned());
+    }
+    Value::List(out)
+}
+
+fn merge(args: &[Value]) -> Value {
+    let mut out = BTreeMap::new();
+    for a in args {
+        if matches!(a, Value::Null) {
+            continue;
+        }
+        for (k, v) in get!(object_of(a)) {
+            out.insert(k.clone(), v.clone());
+        }
+    }
+    Value::Object(out)
+}
+
+fn lookup(args: &[Value]) -> Value {
+    let (map, key, default) = match args {
+        [m, k] => (m, k, None),
+        [m, k, d] => (m, k, Some(d)),
+        _ => return wrong_arity("lookup"),
+    };
+    let map = get!(object_of(map));
+    let key = get!(strict_str(key));
+    match (map.get(&key), default) {
+        (Some(v), _) => v.clone(),
+        (None, Some(d)) => d.clone(),
+        (None, None) => Value::error(format!("lookup: the map has no key \"{key}\"")),
+    }
+}
+
+fn keys_values(args: &[Value], keys: bool) -> Value {
+    match args {
+        [m] => {
+            let map = get!(object_of(m));
+            Value::List(if keys {
+                map.keys().cloned().map(Value::String).collect()
+            } else {
+                map.values().cloned().collect()
+            })
+        }
+        _ => wrong_arity(if keys { "keys" } else { "values" }),
+    }
+}
+
+fn flatten(args: &[Value]) -> Value {
+    fn go(v: &[Value], out: &mut Vec<Value>) -> bool {
+        for item in v {
+            match item {
+                Value::List(inner) => {
+                    if !go(inner, out) {
+                        return false;
+                    }
+                }
+                Value::Unknown => return false,
+                other => out.push(other.clone()),
+            }
+        }
+        true
+    }
+    match args {
+        [v] => {
+            let mut out = Vec::new();
+            if go(get!(list_of(v)), &mut out) {
+                Value::List(out)
+            } else {
+                Value::Unknown
+            }
+        }
+        _ => wrong_arity("flatten"),
+    }
+}
+
+/// Deduplicates keeping the first occurrence; `None` if that depends on unknowns.
+fn dedup(items: &[Value]) -> Option<Vec<Value>> {
+    let mut out: Vec<Value> = Vec::new();
+    for item in items {
+        let mut seen = false;
+        for o in &out {
+            match equal(o, item) {
+                Some(true) => {
+                    seen = true;
+                    break;
+                }
+                Some(false) => {}
+                None => return None,
+            }
+        }
+        if !seen {
+            out.push(item.clone());
+        }
+    }
+    Some(out)
+}
+
+fn distinct(args: &[Value]) -> Value {
+    match args {
+        [v] => dedup(get!(list_of(v))).map_or(Value::Unknown, Value::List),
+        _ => wrong_arity("distinct"),
+    }
+}
+
+fn contains(args: &[Value]) -> Value {
+    match args {
+        [list, v] => {
+            let items: Vec<&Value> = match list {
+                Value::Object(m) => m.values().collect(),
+                other => get!(list_of(other)).iter().collect(),
+            };
+            let mut unknown = false;
+            for item in items {
+                match equal(item, v) {
+                    Some(true) => return Value::Bool(true),
+                    Some(false) => {}
+                    None => unknown = true,
+                }
+            }
+            if unknown {
+                Value::Unknown
+            } else {
+                Value::Bool(false)
+            }
+        }
+        _ => wrong_arity("contains"),
+    }
+}
+
+fn element(args: &[Value]) -> Value {
+    match args {
+        [list, i] => {
+            let items = get!(list_of(list));
+            let i = get!(int_of(i));
+            if items.is_empty() {
+                return Value::error("element: cannot use element() with an empty list");
+            }
+            if i < 0 {
+                return Value::error("element: the index must not be negative");
+            }
+            items[(i as usize) % items.len()].clone()
+        }
+        _ => wrong_arity("element"),
+    }
+}
+
+fn index(args: &[Value]) -> Value {
+    match args {
+        [list, v] => {
+            for (i, item) in get!(list_of(list)).iter().enumerate() {
+                match equal(item, v) {
+                    Some(true) => return Value::Number(i as f64),
+                    Some(false) => {}
+                    None => return Value::Unknown,
+                }
+            }
+            Value::error("index: the item was not found in the list")
+        }
+        _ => wrong_arity("index"),
+    }
+}
+
+fn length(args: &[Value]) -> Value {
+    match args {
+        [Value::List(items)] => Value::Number(items.len() as f64),
+        [Value::Object(map)] => Value::Number(map.len() as f64),
+        [v @ Value::String(_)] => Value::Number(get!(strict_str(v)).chars().count() as f64),
+        [Value::Unknown | Value::OpenObject(_)] => Value::Unknown,
+        [other] => Value::error(format!(
+            "length: cannot take the length of {}",
+            other.type_name()
+        )),
+        _ => wrong_arity("length"),
+    }
+}
+
+fn zipmap(args: &[Value]) -> Value {
+    match args {
+        [k, v] => {
+            let keys = get!(list_of(k));
+            let values = get!(list_of(v));
+            if keys.len() != values.len() {
+                return Value::error("zipmap: the lists have different lengths");
+            }
+            let mut out = BTreeMap::new();
+            for (k, v) in keys.iter().zip(values) {
+                out.insert(get!(strict_str(k)), v.clone());
+            }
+            Value::Object(out)
+        }
+        _ => wrong_arity("zipmap"),
+    }
+}
+
+fn tolist(args: &[Value]) -> Value {
+    match args {
+        [v @ Value::List(_)] => v.clone(),
+        [Value::Null] => Value::Null,
+        [Value::Unknown] => Value::Unknown,
+        [other] => Value::error(format!(
+            "tolist: cannot convert {} to a list",
+            other.type_name()
+        )),
+        _ => wrong_arity("tolist"),
+    }
+}
+
+/// Sets of strings iterate in lexical order in Terraform; other sets keep first-seen order.
+fn toset(args: &[Value]) -> Value {
+    match args {
+        [v] => {
+            let Some(mut items) = dedup(get!(list_of(v))) else {
+                return Value::Unknown;
+            };
+            if items
+                .iter()
+                .all(|i| matches!(i, Value::String(s) if !token::is_opaque(s)))
+            {
+                items.sort_by(|a, b| match (a, b) {
+                    (Value::String(x), Value::String(y)) => x.cmp(y),
+                    _ => std::cmp::Ordering::Equal,
+                });
+            }
+            Value::List(items)
+        }
+        _ => wrong_arity("toset"),
+    }
+}
+
+fn tomap(args: &[Value]) -> Value {
+    match args {
+        [v @ Value::Object(_)] => v.clone(),
+        [Value::Null] => Value::Null,
+        [Value::Unknown] => Value::Unknown,
+        [other] => Value::error(format!(
+            "tomap: cannot convert {} to a map",
+            other.type_name()
+        )),
+        _ => wrong_arity("tomap"),
+    }
+}
+
+fn one(args: &[Value]) -> Value {
+    match args {
+        [Value::Null] => Value::Null,
+        [v] => {
+            let items = get!(list_of(v));
+            match items.len() {
+                0 => Value::Null,
+                1 => items[0].clone(),
+                n => Value::error(format!(
+                    "one: the list has {n} elements, at most one is allowed"
+                )),
+            }
+        }
+        _ => wrong_arity("one"),
+    }
+}
+
+fn compact(args: &[Value]) -> Value {
+    match args {
+        [v] => {
+            let mut out = Vec::new();
+            for item in get!(list_of(v)) {
+                match item {
+                    Value::Null => {}
+                    Value::String(s) if s.is_empty() => {}
+                    Value::Unknown => return Value::Unknown,
+                    other => out.push(other.clone()),
+                }
+            }
+            Value::List(out)
+        }
+        _ => wrong_arity("compact"),
+    }
+}
+
+fn range(args: &[Value]) -> Value {
+    let mut nums = Vec::new();
+    for a in args {
+        nums.push(get!(a.to_number()));
+    }
+    let (start, end, step) = match nums[..] {
+        [end] => (0.0, end, 1.0),
+        [start, end] => (start, end, if end >= start { 1.0 } else { -1.0 }),
+        [start, end, step] => (start, end, step),
+        _ => return wrong_arity("range"),
+    };
+    if step == 0.0 {
+        return Value::error("range: the step must not be zero");
+    }
+    let count = ((end - start) / step).ceil();
+    if count > 1_000_000.0 {
+        return Value::error("range: more than 1,000,000 elements");
+    }
+    let mut out = Vec::new();
+    let mut x = start;
+    while (step > 0.0 && x < end) || (step < 0.0 && x > end) {
+        out.push(Value::Number(x));
+        x += step;
+    }
+    Value::List(out)
+}
+
+fn coalesce(args: &[Value]) -> Value {
+    for a in args {
+        match a {
+            Value::Null => {}
+            Value::String(s) if s.is_empty() => {}
+            Value::Unknown => return Value::Unknown,
+            other => return other.clone(),
+        }
+    }
+    Value::error("coalesce: no non-null, non-empty argument")
+}
+
+fn coalescelist(args: &[Value]) -> Value {
+    for a in args {
+        if !get!(list_of(a)).is_empty() {
+            return a.clone();
+        }
+    }
+    Value::List(vec![])
+}
+
+fn reverse(args: &[Value]) -> Value {
+    match args {
+        [v] => Value::List(get!(list_of(v)).iter().rev().cloned().collect()),
+        _ => wrong_arity("reverse"),
+    }
+}
+
+fn slice(args: &[Value]) -> Value {
+    match args {
+        [v, s, e] => {
+            let items = get!(list_of(v));
+            let (s, e) = (get!(int_of(s)), get!(int_of(e)));
+            if s < 0 || e < s || e as usize > items.len() {
+                return Value::error("slice: the indexes are out of range");
+            }
+            Value::List(items[s as usize..e as usize].to_vec())
+        }
+        _ => wrong_arity("slice"),
+    }
+}
+
+fn sort(args: &[Value]) -> Value {
+    match args {
+        [v] => {
+            let mut out = Vec::new();
+            for item in get!(list_of(v)) {
+                out.push(get!(strict_str(item)));
+            }
+            out.sort();
+            Value::List(out.into_iter().map(Value::String).collect())
+        }
+        _ => wrong_arity("sort"),
+    }
+}
+
+fn setunion(args: &[Value]) -> Value {
+    let mut all = Vec::new();
+    for a in args {
+        all.extend(get!(list_of(a)).iter().cloned());
+    }
+    toset(&[Value::List(all)])
+}
+
+fn sum(args: &[Value]) -> Value {
+    match args {
+        [v] => {
+            let mut total = 0.0;
+            for item in get!(list_of(v)) {
+                total += get!(item.to_number());
+            }
+            Value::Number(total)
+        }
+        _ => wrong_arity("sum"),
+    }
+}
+
+fn all_any(args: &[Value], all: bool) -> Value {
+    match args {
+        [v] => {
+            let mut unknown = false;
+            for item in get!(list_of(v)) {
+                match item.to_bool() {
+                    Ok(Some(b)) if b != all => return Value::Bool(!all),
+                    Ok(Some(_)) => {}
+                    Ok(None) => unknown = true,
+                    Err(e) => return e,
+                }
+            }
+            if unknown {
+                Value::Unknown
+            } else {
+                Value::Bool(all)
+            }
+        }
+        _ => wrong_arity(if all { "alltrue" } else { "anytrue" }),
+    }
+}
+
+// ----- numbers and types ------------------------------------------------------------------
+
+fn tonumber(args: &[Value]) -> Value {
+    match args {
+        [Value::Null] => Value::Null,
+        [v] => Value::Number(get!(v.to_number())),
+        _ => wrong_arity("tonumber"),
+    }
+}
+
+fn tobool(args: &[Value]) -> Value {
+    match args {
+        [Value::Null] => Value::Null,
+        [v] => Value::Bool(get!(v.to_bool())),
+        _ => wrong_arity("tobool"),
+    }
+}
+
+fn min_max(args: &[Value], max: bool) -> Value {
+    let mut best: Option<f64> = None;
+    for a in args {
+        let n = get!(a.to_number());
+        best = Some(match best {
+            None => n,
+            Some(b) if max => b.max(n),
+            Some(b) => b.min(n),
+        });
+    }
+    best.map_or_else(
+        || wrong_arity(if max { "max" } else { "min" }),
+        Value::Number,
+    )
+}
+
+fn num1(args: &[Value], f: impl Fn(f64) -> f64) -> Value {
+    match args {
+        [v] => Value::Number(f(get!(v.to_number()))),
+        _ => wrong_arity("numeric function"),
+    }
+}
+
+fn parseint(args: &[Value]) -> Value {
+    match args {
+        [s, base] => {
+            let s = get!(strict_str(s));
+            let base = get!(int_of(base));
+            if !(2..=62).contains(&base) {
+                return Value::error("parseint: the base must be between 2 and 62");
+            }
+            match i64::from_str_radix(&s, base as u32) {
+                Ok(n) => Value::Number(n as f64),
+                Err(_) => Value::error(format!("parseint: cannot parse \"{s}\" in base {base}")),
+            }
+        }
+        _ => wrong_arity("parseint"),
+    }
+}
+
+fn pow(args: &[Value]) -> Value {
+    match args {
+        [a, b] => Value::Number(get!(a.to_number()).powf(get!(b.to_number()))),
+        _ => wrong_arity("pow"),
+    }
+}
+
+// ----- encoding -----------------------------------------------------------------------------
+
+fn jsonencode(args: &[Value]) -> Value {
+    match args {
+        [v] => v.to_json().map_or(Value::Unknown, Value::String),
+        _ => wrong_arity("jsonencode"),
+    }
+}
+
+fn jsondecode(args: &[Value]) -> Value {
+    match args {
+        [v] => {
+            let s = get!(strict_str(v));
+            match serde_json::from_str::<serde_json::Value>(&s) {
+                Ok(j) => Value::from_json(&j),
+                Err(e) => Value::error(format!("jsondecode: {e}")),
+            }
+        }
+        _ => wrong_arity("jsondecode"),
+    }
+}
+
+// ----- networks -----------------------------------------------------------------------------
+
+fn parse_prefix(v: &Value) -> Result<Option<IpNet>, Value> {
+    let Some(s) = strict_str(v)? else {
+        return Ok(None);
+    };
+    s.trim()
+        .parse::<IpNet>()
+        .map(Some)
+        .map_err(|_| Value::error(format!("invalid CIDR address \"{s}\"")))
+}
+
+fn bits(net: &IpNet) -> u8 {
+    match net {
+        IpNet::V4(_) => 32,
+        IpNet::V6(_) => 128,
+    }
+}
+
+fn addr_value(net: &IpNet) -> u128 {
+    match net.network() {
+        IpAddr::V4(a) => u32::from(a) as u128,
+        IpAddr::V6(a) => u128::from(a),
+    }
+}
+
+fn make_net(v6: bool, addr: u128, len: u8) -> Option<IpNet> {
+    if v6 {
+        IpNet::new(IpAddr::V6(Ipv6Addr::from(addr)), len).ok()
+    } else {
+        IpNet::new(IpAddr::V4(Ipv4Addr::from(addr as u32)), len).ok()
+    }
+}
+
+fn subnet_of(net: &IpNet, newbits: i64, netnum: i64) -> Result<IpNet, Value> {
+    let total = bits(net);
+    let new_len = net.prefix_len() as i64 + newbits;
+    if newbits < 0 || new_len > total as i64 {
+        return Err(Value::error(format!(
+            "cidrsubnet: insufficient address space to extend prefix of {} by {newbits} bits",
+            net.prefix_len()
+        )));
+    }
+    if netnum < 0 || (newbits < 127 && (netnum as u128) >= (1u128 << newbits)) {
+        return Err(Value::error(format!(
+            "cidrsubnet: prefix extension of {newbits} bits does not accommodate a subnet numbered {netnum}"
+        )));
+    }
+    let shift = total as i64 - new_len;
+    let base = addr_value(&net.trunc());
+    let addr = base | ((netnum as u128).checked_shl(shift as u32).unwrap_or(0));
+    make_net(matches!(net, IpNet::V6(_)), addr, new_len as u8)
+        .ok_or_else(|| Value::error("cidrsubnet: invalid result"))
+}
+
+fn cidrsubnet(args: &[Value]) -> Value {
+    match args {
+        [p, nb, num] => {
+            let net = get!(parse_prefix(p));
+            let (nb, num) = (get!(int_of(nb)), get!(int_of(num)));
+            match subnet_of(&net, nb, num) {
+                Ok(n) => Value::String(n.to_string()),
+                Err(e) => e,
+            }
+        }
+        _ => wrong_arity("cidrsubnet"),
+    }
+}
+
+fn cidrsubnets(args: &[Value]) -> Value {
+    let Some((p, rest)) = args.split_first() else {
+        return wrong_arity("cidrsubnets");
+    };
+    let net = get!(parse_prefix(p));
+    let total = bits(&net) as u32;
+    let base = addr_value(&net.trunc());
+    let end = base + (1u128 << (total - net.prefix_len() as u32)).wrapping_sub(1);
+    let mut next = base;
+    let mut out = Vec::new();
+    for nb in rest {
+        let nb = get!(int_of(nb));
+        let new_len = net.prefix_len() as i64 + nb;
+        if nb < 1 || new_len > total as i64 {
+            return Value::error(format!(
+                "cidrsubnets: cannot extend the prefix by {nb} bits"
+            ));
+        }
+        let size = 1u128 << (total as i64 - new_len) as u32;
+        let start = next.div_ceil(size) * size;
+        if start > end || start + (size - 1) > end {
+            return Value::error("cidrsubnets: not enough remaining address space");
+        }
+        match make_net(matches!(net, IpNet::V6(_)), start, new_len as u8) {
+            Some(n) => out.push(Value::String(n.to_string())),
+            None => return Value::error("cidrsubnets: invalid result"),
+        }
+        next = start + size;
+    }
+    Value::List(out)
+}
+
+fn cidrhost(args: &[Value]) -> Value {
+    match args {
+        [p, n] => {
+            let net = get!(parse_prefix(p));
+            let n = get!(int_of(n));
+            let hostbits = bits(&net) as u32 - net.prefix_len() as u32;
+            let size: i128 = if hostbits >= 127 {
+                i128::MAX
+            } else {
+                1i128 << hostbits
+            };
+            let offset = if n < 0 { size + n as i128 } else { n as i128 };
+            if offset < 0 || offset >= size {
+                return Value::error(format!(
+                    "cidrhost: prefix of {} does not accommodate a host numbered {n}",
+                    net.prefix_len()
+                ));
+            }
+            let addr = addr_value(&net.trunc()) + offset as u128;
+            let ip = if matches!(net, IpNet::V6(_)) {
+                IpAddr::V6(Ipv6Addr::from(addr))
+            } else {
+                IpAddr::V4(Ipv4Addr::from(addr as u32))
+            };
+            Value::String(ip.to_string())
+        }
+        _ => wrong_arity("cidrhost"),
+    }
+}
+
+fn cidrnetmask(args: &[Value]) -> Value {
+    match args {
+        [p] => match get!(parse_prefix(p)) {
+            IpNet::V4(n) => Value::String(n.netmask().to_string()),
+            IpNet::V6(_) => Value::error("cidrnetmask: only IPv4 prefixes have a netmask"),
+        },
+        _ => wrong_arity("cidrnetmask"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(x: &str) -> Value {
+        Value::str(x)
+    }
+    fn n(x: f64) -> Value {
+        Value::Number(x)
+    }
+
+    #[test]
+    fn format_handles_verbs_and_padding() {
+        assert_eq!(
+            call("format", vec![s("spoke%02d-%s"), n(7.0), s("x")]),
+            s("spoke07-x")
+        );
+        assert_eq!(call("format", vec![s("%q"), s("a")]), s("\"a\""));
+        assert_eq!(call("format", vec![s("100%%")]), s("100%"));
+        assert!(call("format", vec![s("%s")]).is_error());
+        // An unknown argument becomes an unknown part of the string.
+        let v = call("format", vec![s("/subscriptions/%s/x"), Value::Unknown]);
+        assert_eq!(v, s(&format!("/subscriptions/{}/x", token::UNKNOWN)));
+    }
+
+    #[test]
+    fn cidr_functions_match_terraform() {
+        assert_eq!(
+            call("cidrsubnet", vec![s("10.1.0.0/16"), n(8.0), n(2.0)]),
+            s("10.1.2.0/24")
+        );
+        assert_eq!(
+            call("cidrsubnet", vec![s("10.1.2.0/24"), n(4.0), n(15.0)]),
+            s("10.1.2.240/28")
+        );
+        assert_eq!(
+            call(
+                "cidrsubnet",
+                vec![s("fd00:fd12:3456:7890::/56"), n(16.0), n(162.0)]
+            ),
+            s("fd00:fd12:3456:7800:a200::/72")
+        );
+        assert!(call("cidrsubnet", vec![s("10.0.0.0/16"), n(2.0), n(4.0)]).is_error());
+        assert_eq!(
+            call("cidrhost", vec![s("10.12.112.0/20"), n(16.0)]),
+            s("10.12.112.16")
+        );
+        assert_eq!(
+            call("cidrhost", vec![s("10.12.112.0/20"), n(-2.0)]),
+            s("10.12.127.254")
+        );
+        assert_eq!(
+            call("cidrnetmask", vec![s("172.16.0.0/12")]),
+            s("255.240.0.0")
+        );
+        assert_eq!(
+            call(
+                "cidrsubnets",
+                vec![s("10.1.0.0/16"), n(4.0), n(4.0), n(8.0), n(4.0)]
+            ),
+            Value::List(vec![
+                s("10.1.0.0/20"),
+                s("10.1.16.0/20"),
+                s("10.1.32.0/24"),
+                s("10.1.48.0/20")
+            ])
+        );
+    }
+
+    #[test]
+    fn collections() {
+        let list = Value::List(vec![s("b"), s("a"), s("b")]);
+        assert_eq!(
+            call("toset", vec![list.clone()]),
+            Value::List(vec![s("a"), s("b")])
+        );
+        assert_eq!(
+            call("distinct", vec![list.clone()]),
+            Value::List(vec![s("b"), s("a")])
+        );
+        assert_eq!(call("length", vec![list.clone()]), n(3.0));
+        assert_eq!(call("element", vec![list.clone(), n(4.0)]), s("a"));
+        assert_eq!(
+            call("contains", vec![list.clone(), s("a")]),
+            Value::Bool(true)
+        );
+        assert_eq!(call("join", vec![s("-"), list]), s("b-a-b"));
+        let m = call(
+            "zipmap",
+            vec![Value::List(vec![s("k")]), Value::List(vec![n(1.0)])],
+        );
+        assert_eq!(call("lookup", vec![m.clone(), s("k")]), n(1.0));
+        assert_eq!(call("lookup", vec![m.clone(), s("z"), n(0.0)]), n(0.0));
+        assert!(call("lookup", vec![m, s("z")]).is_error());
+        assert_eq!(
+            call("range", vec![n(3.0)]),
+            Value::List(vec![n(0.0), n(1.0), n(2.0)])
+        );
+    }
+
+    #[test]
+    fn unknowns_stay_unknown_where_content_matters() {
+        let partial = s(&format!("a{}b", token::UNKNOWN));
+        assert_eq!(call("length", vec![partial.clone()]), Value::Unknown);
+        assert_eq!(call("split", vec![s("/"), partial.clone()]), Value::Unknown);
+        assert_eq!(
+            call("lower", vec![partial.clone()]),
+            s(&format!("a{}b", token::UNKNOWN))
+        );
+        assert_eq!(
+            call("contains", vec![Value::List(vec![partial]), s("ab")]),
+            Value::Unknown
+        );
+        assert_eq!(call("no_such_function", vec![s("x")]), Value::Unknown);
+    }
+}

@@ -1,0 +1,73 @@
+//! The Terraform frontend: `.tf` files → modules → evaluated values → the peering model.
+
+mod azurerm;
+mod eval;
+mod functions;
+mod lower;
+mod module;
+mod refs;
+mod value;
+
+use crate::diagnostic::{Diagnostic, Label};
+use crate::ir::{Model, Span};
+use crate::rules::input::SYNTAX_ERROR;
+use crate::source::{FileId, SourceMap};
+use module::{Module, ParsedFile};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+/// Parses the `.tf` files (in parallel), groups them into modules by folder, evaluates
+/// each module and lowers its resources into `model`.
+pub(crate) fn lower(
+    sources: &SourceMap,
+    files: &[FileId],
+    model: &mut Model,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let parsed: Vec<Result<ParsedFile, Box<Diagnostic>>> =
+        files.par_iter().map(|&id| parse(sources, id)).collect();
+    let mut modules: BTreeMap<PathBuf, Vec<&ParsedFile>> = BTreeMap::new();
+    for p in &parsed {
+        match p {
+            Ok(file) => {
+                let path = &sources.get(file.file).path;
+                let dir = path.parent().map(PathBuf::from).unwrap_or_default();
+                modules.entry(dir).or_default().push(file);
+            }
+            Err(d) => diags.push((**d).clone()),
+        }
+    }
+    for (dir, files) in modules {
+        let module = Module::build(dir, &files);
+        let bodies: Vec<(FileId, &hcl::edit::structure::Body)> =
+            files.iter().map(|f| (f.file, &f.body)).collect();
+        refs::check(&module, &bodies, diags);
+        let ev = eval::Evaluator::new(&module, HashMap::new(), &mut model.symbols);
+        lower::lower_module(&ev, model, diags);
+    }
+}
+
+fn parse(sources: &SourceMap, id: FileId) -> Result<ParsedFile, Box<Diagnostic>> {
+    let text = &sources.get(id).text;
+    match hcl::edit::parser::parse_body(text) {
+        Ok(body) => Ok(ParsedFile { file: id, body }),
+        Err(e) => {
+            let at = e.location().offset();
+            let end = text
+                .get(at..)
+                .and_then(|r| r.chars().next())
+                .map_or(at, |c| at + c.len_utf8());
+            Err(Box::new(
+                Diagnostic::new(
+                    SYNTAX_ERROR,
+                    format!("HCL syntax error: {}", e.message()),
+                    Label::new(Span::new(id, at..end), "here"),
+                )
+                .with_note("peerlint checks the rest of the estate without this file.")
+                .with_help("fix the syntax; `terraform validate` shows the same error"),
+            ))
+        }
+    }
+}

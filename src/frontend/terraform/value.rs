@@ -1,0 +1,266 @@
+//! Terraform values as the evaluator sees them, including the two states Terraform has
+//! and plain JSON has not: not known before apply, and failed to evaluate.
+
+use crate::ir::token;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+/// A Terraform value. Lists, tuples and sets are all `List`; maps and objects are all
+/// `Object` (a `BTreeMap`, so keys iterate in Terraform's lexical order).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Value {
+    Null,
+    Bool(bool),
+    Number(f64),
+    /// May contain [`token`] markers for parts not known (see [`Value::is_whole`]).
+    String(String),
+    List(Vec<Value>),
+    Object(BTreeMap<String, Value>),
+    /// A resource instance (or one of its nested blocks): the attributes the code writes,
+    /// plus the computed ones peerlint knows; any other attribute is `Unknown`, not an
+    /// error. Functions that need all of its keys see it as `Unknown`.
+    OpenObject(BTreeMap<String, Value>),
+    /// Not known before apply, or not knowable by static evaluation.
+    Unknown,
+    /// Evaluation failed where Terraform itself would fail; the text says why. `try()` and
+    /// `can()` tell this apart from `Unknown`.
+    Error(String),
+}
+
+impl Value {
+    pub(crate) fn error(msg: impl Into<String>) -> Value {
+        Value::Error(msg.into())
+    }
+
+    pub(crate) fn str(s: impl Into<String>) -> Value {
+        Value::String(s.into())
+    }
+
+    /// Known all the way down: no `Unknown`, no `Error`, no unknown string parts.
+    pub(crate) fn is_whole(&self) -> bool {
+        match self {
+            Value::Unknown | Value::Error(_) => false,
+            Value::String(s) => !token::has_unknown(s),
+            Value::List(items) => items.iter().all(Value::is_whole),
+            Value::Object(map) => map.values().all(Value::is_whole),
+            Value::OpenObject(_) => false,
+            _ => true,
+        }
+    }
+
+    pub(crate) fn is_error(&self) -> bool {
+        matches!(self, Value::Error(_))
+    }
+
+    /// The first `Error` found anywhere in the value.
+    pub(crate) fn find_error(&self) -> Option<&str> {
+        match self {
+            Value::Error(e) => Some(e),
+            Value::List(items) => items.iter().find_map(Value::find_error),
+            Value::Object(map) | Value::OpenObject(map) => map.values().find_map(Value::find_error),
+            _ => None,
+        }
+    }
+
+    /// An `Error` stays inside the expression that produced it: seen through a reference
+    /// it becomes `Unknown`, so each failure is reported once, where it is written.
+    pub(crate) fn errors_as_unknown(self) -> Value {
+        match self {
+            Value::Error(_) => Value::Unknown,
+            Value::List(items) => {
+                Value::List(items.into_iter().map(Value::errors_as_unknown).collect())
+            }
+            Value::Object(map) => Value::Object(
+                map.into_iter()
+                    .map(|(k, v)| (k, v.errors_as_unknown()))
+                    .collect(),
+            ),
+            Value::OpenObject(map) => Value::OpenObject(
+                map.into_iter()
+                    .map(|(k, v)| (k, v.errors_as_unknown()))
+                    .collect(),
+            ),
+            other => other,
+        }
+    }
+
+    pub(crate) fn type_name(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "bool",
+            Value::Number(_) => "number",
+            Value::String(_) => "string",
+            Value::List(_) => "list",
+            Value::Object(_) | Value::OpenObject(_) => "object",
+            Value::Unknown => "unknown value",
+            Value::Error(_) => "error",
+        }
+    }
+
+    /// Terraform's automatic conversion to string (numbers and bools convert; `null`,
+    /// collections don't). `Ok(None)` for `Unknown`.
+    pub(crate) fn to_str(&self) -> Result<Option<String>, Value> {
+        match self {
+            Value::String(s) => Ok(Some(s.clone())),
+            Value::Number(n) => Ok(Some(format_number(*n))),
+            Value::Bool(b) => Ok(Some(b.to_string())),
+            Value::Unknown => Ok(None),
+            Value::Error(e) => Err(Value::Error(e.clone())),
+            other => Err(Value::error(format!(
+                "a string is required, found {}",
+                other.type_name()
+            ))),
+        }
+    }
+
+    /// Terraform's automatic conversion to bool (`"true"`/`"false"` convert).
+    pub(crate) fn to_bool(&self) -> Result<Option<bool>, Value> {
+        match self {
+            Value::Bool(b) => Ok(Some(*b)),
+            Value::String(s) if s == "true" => Ok(Some(true)),
+            Value::String(s) if s == "false" => Ok(Some(false)),
+            Value::String(s) if token::has_unknown(s) => Ok(None),
+            Value::Unknown => Ok(None),
+            Value::Error(e) => Err(Value::Error(e.clone())),
+            other => Err(Value::error(format!(
+                "a bool is required, found {}",
+                describe(other)
+            ))),
+        }
+    }
+
+    /// Terraform's automatic conversion to number (numeric strings convert).
+    pub(crate) fn to_number(&self) -> Result<Option<f64>, Value> {
+        match self {
+            Value::Number(n) => Ok(Some(*n)),
+            Value::String(s) if token::has_unknown(s) => Ok(None),
+            Value::String(s) => {
+                s.trim().parse::<f64>().map(Some).map_err(|_| {
+                    Value::error(format!("a number is required, found string \"{s}\""))
+                })
+            }
+            Value::Unknown => Ok(None),
+            Value::Error(e) => Err(Value::Error(e.clone())),
+            other => Err(Value::error(format!(
+                "a number is required, found {}",
+                other.type_name()
+            ))),
+        }
+    }
+
+    /// Converts a JSON value (from `jsondecode`, `.tf.json` files, plans).
+    pub(crate) fn from_json(v: &serde_json::Value) -> Value {
+        match v {
+            serde_json::Value::Null => Value::Null,
+            serde_json::Value::Bool(b) => Value::Bool(*b),
+            serde_json::Value::Number(n) => Value::Number(n.as_f64().unwrap_or(f64::NAN)),
+            serde_json::Value::String(s) => Value::String(s.clone()),
+            serde_json::Value::Array(a) => Value::List(a.iter().map(Value::from_json).collect()),
+            serde_json::Value::Object(o) => Value::Object(
+                o.iter()
+                    .map(|(k, v)| (k.clone(), Value::from_json(v)))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// Writes the value as JSON (for `jsonencode`); `None` if any part is not known.
+    pub(crate) fn to_json(&self) -> Option<String> {
+        let mut out = String::new();
+        self.write_json(&mut out).then_some(out)
+    }
+
+    fn write_json(&self, out: &mut String) -> bool {
+        match self {
+            Value::Null => out.push_str("null"),
+            Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Value::Number(n) => out.push_str(&format_number(*n)),
+            Value::String(s) => {
+                if token::has_unknown(s) {
+                    return false;
+                }
+                out.push_str(&serde_json::Value::String(s.clone()).to_string());
+            }
+            Value::List(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    if !item.write_json(out) {
+                        return false;
+                    }
+                }
+                out.push(']');
+            }
+            Value::Object(map) => {
+                out.push('{');
+                for (i, (k, v)) in map.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(&serde_json::Value::String(k.clone()).to_string());
+                    out.push(':');
+                    if !v.write_json(out) {
+                        return false;
+                    }
+                }
+                out.push('}');
+            }
+            Value::Unknown | Value::Error(_) | Value::OpenObject(_) => return false,
+        }
+        true
+    }
+}
+
+/// Numbers print as Terraform prints them: integers without a fraction.
+pub(crate) fn format_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e17 {
+        format!("{}", n as i64)
+    } else {
+        let mut s = String::new();
+        let _ = write!(s, "{n}");
+        s
+    }
+}
+
+/// A short description of a value for messages: `string "yes"`, `number 3`, `list`.
+pub(crate) fn describe(v: &Value) -> String {
+    match v {
+        Value::String(s) => format!("string \"{}\"", token::display(s, &[])),
+        Value::Number(n) => format!("number {}", format_number(*n)),
+        Value::Bool(b) => format!("bool {b}"),
+        other => other.type_name().to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conversions_follow_terraform() {
+        assert_eq!(Value::str("true").to_bool(), Ok(Some(true)));
+        assert!(Value::str("yes").to_bool().is_err());
+        assert_eq!(Value::Number(3.0).to_str(), Ok(Some("3".into())));
+        assert_eq!(Value::Number(0.5).to_str(), Ok(Some("0.5".into())));
+        assert_eq!(Value::str(" 8 ").to_number(), Ok(Some(8.0)));
+        assert!(Value::List(vec![]).to_str().is_err());
+        assert_eq!(Value::Unknown.to_bool(), Ok(None));
+    }
+
+    #[test]
+    fn json_round_trip() {
+        let v = Value::from_json(&serde_json::json!({"b": [1, "x", null], "a": true}));
+        assert_eq!(v.to_json().unwrap(), r#"{"a":true,"b":[1,"x",null]}"#);
+        assert_eq!(Value::List(vec![Value::Unknown]).to_json(), None);
+    }
+
+    #[test]
+    fn errors_stay_local() {
+        let v = Value::List(vec![Value::error("boom"), Value::Number(1.0)]);
+        assert_eq!(v.find_error(), Some("boom"));
+        assert_eq!(v.clone().errors_as_unknown().find_error(), None);
+        assert!(!v.is_whole());
+    }
+}

@@ -1,0 +1,113 @@
+//! peerlint: a linter for Azure virtual-network peering.
+//!
+//! The pipeline runs one way: [`frontend::discover`] finds the files, the frontends
+//! lower them into one [`ir::Model`] of VNets and peerings (linking the references between
+//! them), the [`rules`] read the model and report [`diagnostic::Diagnostic`]s, and
+//! [`report`] renders them. Everything after discovery works on files held in memory
+//! ([`frontend::InputFile`]), so an editor can lint unsaved buffers through [`lint`].
+
+pub mod cli;
+pub mod config;
+pub mod diagnostic;
+pub mod frontend;
+pub mod ir;
+pub mod report;
+pub mod resource_id;
+pub mod rules;
+pub mod source;
+
+use config::Config;
+use diagnostic::{Diagnostic, Severity};
+use frontend::InputFile;
+use ir::Model;
+use rules::Level;
+use source::SourceMap;
+use std::path::{Path, PathBuf};
+
+/// The result of a run: the files, the model, and the diagnostics in report order.
+pub struct Outcome {
+    pub sources: SourceMap,
+    pub model: Model,
+    /// Sorted by file, offset, rule; levels applied; `off` rules removed.
+    pub diagnostics: Vec<Diagnostic>,
+    checked: Vec<bool>,
+}
+
+/// Counts for the summary line and the JSON report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Summary {
+    pub files: usize,
+    pub vnets: usize,
+    pub peerings: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub notes: usize,
+}
+
+impl Outcome {
+    pub fn summary(&self) -> Summary {
+        let count = |s: Severity| self.diagnostics.iter().filter(|d| d.severity == s).count();
+        Summary {
+            files: self.checked.iter().filter(|c| **c).count(),
+            vnets: self.model.vnets.len(),
+            peerings: self.model.peerings.len(),
+            errors: count(Severity::Error),
+            warnings: count(Severity::Warning),
+            notes: count(Severity::Note),
+        }
+    }
+
+    /// Whether any diagnostic is at or above `level`.
+    pub fn fails(&self, level: Severity) -> bool {
+        self.diagnostics.iter().any(|d| d.severity >= level)
+    }
+}
+
+/// Lints files held in memory. Paths are shown relative to `cwd` when under it.
+pub fn lint(inputs: Vec<InputFile>, config: &Config, cwd: Option<&Path>) -> Outcome {
+    let loaded = frontend::load(inputs, cwd);
+    let mut diagnostics = loaded.diagnostics;
+    diagnostics.extend(rules::run(&loaded.model, |id| {
+        config.level(id) != Level::Off
+    }));
+    diagnostics.retain_mut(|d| match config.level(d.rule).severity() {
+        Some(severity) => {
+            d.severity = severity;
+            true
+        }
+        None => false,
+    });
+    let checked = &loaded.checked;
+    diagnostics.retain(|d| {
+        std::iter::once(&d.primary)
+            .chain(&d.related)
+            .any(|l| checked[l.span.file.0 as usize])
+    });
+    let sources = loaded.sources;
+    diagnostics.sort_by_cached_key(|d| {
+        (
+            sources.get(d.primary.span.file).display.clone(),
+            d.primary.span.start,
+            d.rule,
+            d.primary.span.end,
+            d.message.clone(),
+        )
+    });
+    diagnostics.dedup();
+    Outcome {
+        sources,
+        model: loaded.model,
+        diagnostics,
+        checked: loaded.checked,
+    }
+}
+
+/// Discovers, reads and lints the files under `paths`.
+pub fn check_paths(
+    paths: &[PathBuf],
+    config: &Config,
+    cwd: Option<&Path>,
+) -> Result<Outcome, frontend::DiscoverError> {
+    let files = frontend::discover(paths)?;
+    Ok(lint(frontend::read(files), config, cwd))
+}

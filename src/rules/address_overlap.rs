@@ -1,0 +1,170 @@
+//! `address-overlap`: the two VNets of a peering have overlapping address spaces.
+
+use super::{Level, Rule, RuleMeta, both_vnets};
+use crate::diagnostic::{Diagnostic, Label};
+use crate::ir::{Model, Peering, Prefix, SubnetId, Value, Vnet};
+use ipnet::IpNet;
+
+pub(crate) struct AddressOverlap;
+
+static META: RuleMeta = RuleMeta {
+    id: "address-overlap",
+    summary: "The two VNets of a peering have overlapping address spaces",
+    default_level: Level::Error,
+    doc: include_str!("../../docs/rules/address-overlap.md"),
+};
+
+/// At most this many overlapping pairs are labelled; the message counts the rest.
+const MAX_PAIRS: usize = 3;
+
+impl Rule for AddressOverlap {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, model: &Model, out: &mut Vec<Diagnostic>) {
+        for p in &model.peerings {
+            let Some((local, remote)) = both_vnets(model, p) else {
+                continue;
+            };
+            if p.local.resolved == p.remote.resolved {
+                continue;
+            }
+            let subnet_mode = match p.peer_complete_vnets.value {
+                Value::Known(complete) => !complete,
+                Value::Unknown => continue,
+            };
+            let (Some(mine), Some(theirs)) = (
+                peered_prefixes(model, p, local, subnet_mode, true),
+                peered_prefixes(model, p, remote, subnet_mode, false),
+            ) else {
+                continue;
+            };
+            // With `only_ipv6` true (or not known), only IPv6 overlaps certainly matter.
+            let ipv6_only = p.only_ipv6.value != Value::Known(false);
+            let pairs: Vec<(&Prefix, &Prefix)> = overlapping(&mine, &theirs, ipv6_only);
+            if pairs.is_empty() {
+                continue;
+            }
+            out.push(report(p, local, remote, &pairs, subnet_mode));
+        }
+    }
+}
+
+/// The prefixes a side of the peering contributes: its whole address space, or the
+/// prefixes of its peered subnets. `None` when they cannot be determined.
+fn peered_prefixes<'m>(
+    model: &'m Model,
+    p: &Peering,
+    vnet: &'m Vnet,
+    subnet_mode: bool,
+    local: bool,
+) -> Option<Vec<(IpNet, &'m Prefix)>> {
+    if !subnet_mode {
+        return Some(vnet.address_space.nets().map(|(n, p)| (*n, p)).collect());
+    }
+    let names = if local {
+        &p.local_subnet_names
+    } else {
+        &p.remote_subnet_names
+    };
+    let Value::Known(names) = &names.as_ref()?.value else {
+        return None;
+    };
+    let mut out = Vec::new();
+    for name in names {
+        // A subnet that is not declared contributes nothing known.
+        if let Some(subnet) = subnet_named(model, &vnet.subnets, name) {
+            out.extend(subnet.address_prefixes.nets().map(|(n, p)| (*n, p)));
+        }
+    }
+    Some(out)
+}
+
+fn subnet_named<'m>(
+    model: &'m Model,
+    ids: &[SubnetId],
+    name: &str,
+) -> Option<&'m crate::ir::Subnet> {
+    ids.iter()
+        .map(|&id| model.subnet(id))
+        .find(|s| matches!(&s.name, Value::Known(n) if n.eq_ignore_ascii_case(name)))
+}
+
+fn overlapping<'m>(
+    mine: &[(IpNet, &'m Prefix)],
+    theirs: &[(IpNet, &'m Prefix)],
+    ipv6_only: bool,
+) -> Vec<(&'m Prefix, &'m Prefix)> {
+    let mut pairs = Vec::new();
+    for (a, pa) in mine {
+        if ipv6_only && matches!(a, IpNet::V4(_)) {
+            continue;
+        }
+        for (b, pb) in theirs {
+            if a.contains(&b.network()) || b.contains(&a.network()) {
+                pairs.push((*pa, *pb));
+            }
+        }
+    }
+    pairs
+}
+
+fn report(
+    p: &Peering,
+    local: &Vnet,
+    remote: &Vnet,
+    pairs: &[(&Prefix, &Prefix)],
+    subnet_mode: bool,
+) -> Diagnostic {
+    let (a, b) = pairs[0];
+    let what = if subnet_mode {
+        "peered subnets"
+    } else {
+        "address spaces"
+    };
+    let mut message = format!(
+        "`{}` peers VNets whose {what} overlap: {} (`{}`) overlaps {} (`{}`)",
+        p.label, a.text, local.label, b.text, remote.label
+    );
+    if pairs.len() > 1 {
+        message.push_str(&format!(
+            " (and {} more overlapping pair{})",
+            pairs.len() - 1,
+            if pairs.len() == 2 { "" } else { "s" }
+        ));
+    }
+    let mut d = Diagnostic::new(
+        "address-overlap",
+        message,
+        Label::new(
+            p.remote.span,
+            format!("peers `{}` with `{}`", local.label, remote.label),
+        ),
+    );
+    let mut labelled = Vec::new();
+    for (a, b) in pairs.iter().take(MAX_PAIRS) {
+        for (prefix, vnet) in [(a, local), (b, remote)] {
+            if !labelled.contains(&prefix.span) {
+                labelled.push(prefix.span);
+                d = d.with_related(Label::new(
+                    prefix.span,
+                    format!("{} of `{}`", prefix.text, vnet.label),
+                ));
+            }
+        }
+    }
+    let note = if subnet_mode {
+        "Azure rejects a subnet peering whose peered subnets overlap: traffic to the shared \
+         range could not be routed to one side (VnetAddressSpacesOverlap)."
+    } else {
+        "Azure rejects a peering between VNets whose address spaces overlap: traffic to the \
+         shared range could not be routed to one side (VnetAddressSpacesOverlap)."
+    };
+    d.with_note(note).with_help(if subnet_mode {
+        "peer only subnets whose prefixes do not overlap, or re-address one of them"
+    } else {
+        "give one VNet an address space that does not overlap the other's, or peer only \
+         non-overlapping subnets (`peer_complete_virtual_networks_enabled = false`)"
+    })
+}

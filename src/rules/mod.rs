@@ -1,0 +1,180 @@
+//! Rules: each reads the [`Model`] and reports what Azure would reject.
+//!
+//! One file per rule, holding its metadata and its check; the one registry list is
+//! [`RULES`]. A rule does no IO, never parses, and does not choose its severity (the
+//! configured level of its id does). A rule reports only what it knows: an `Unknown`
+//! value makes it stay silent.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::ir::{Flag, Model, Peering, Span, Vnet};
+use std::fmt;
+use std::str::FromStr;
+
+pub mod input;
+
+mod address_overlap;
+mod classic_gateway_transit;
+mod classic_to_classic;
+mod cross_region;
+mod remote_gateway_conflict;
+
+/// The level a rule runs at: off, or the severity of what it reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    Off,
+    Note,
+    Warning,
+    Error,
+}
+
+impl Level {
+    pub fn severity(self) -> Option<Severity> {
+        match self {
+            Level::Off => None,
+            Level::Note => Some(Severity::Note),
+            Level::Warning => Some(Severity::Warning),
+            Level::Error => Some(Severity::Error),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Off => "off",
+            Level::Note => "note",
+            Level::Warning => "warning",
+            Level::Error => "error",
+        }
+    }
+}
+
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Level {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Level, String> {
+        match s {
+            "off" => Ok(Level::Off),
+            "note" => Ok(Level::Note),
+            "warning" => Ok(Level::Warning),
+            "error" => Ok(Level::Error),
+            other => Err(format!(
+                "unknown level \"{other}\" (expected off, note, warning or error)"
+            )),
+        }
+    }
+}
+
+/// What a rule is: its id (a contract, stable forever), a one-line summary, its default
+/// level and its documentation page (what `peerlint explain` prints).
+#[derive(Debug)]
+pub struct RuleMeta {
+    pub id: &'static str,
+    pub summary: &'static str,
+    pub default_level: Level,
+    pub doc: &'static str,
+}
+
+/// A check over the whole model.
+pub trait Rule: Sync {
+    fn meta(&self) -> &'static RuleMeta;
+    /// Appends one diagnostic per offending peering (instance). The severity is set later.
+    fn check(&self, model: &Model, out: &mut Vec<Diagnostic>);
+}
+
+/// Every rule over the model, in documentation order.
+pub static RULES: &[&dyn Rule] = &[
+    &address_overlap::AddressOverlap,
+    &cross_region::CrossRegion,
+    &classic_to_classic::ClassicToClassic,
+    &classic_gateway_transit::ClassicGatewayTransit,
+    &remote_gateway_conflict::RemoteGatewayConflict,
+];
+
+/// Every rule id peerlint can report: the model rules, then the input checks.
+pub fn all() -> impl Iterator<Item = &'static RuleMeta> {
+    RULES.iter().map(|r| r.meta()).chain(input::META.iter())
+}
+
+/// The rule with this id.
+pub fn find(id: &str) -> Option<&'static RuleMeta> {
+    all().find(|m| m.id == id)
+}
+
+/// Runs every rule that is not off.
+pub fn run(model: &Model, enabled: impl Fn(&str) -> bool) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for rule in RULES {
+        if enabled(rule.meta().id) {
+            rule.check(model, &mut out);
+        }
+    }
+    out
+}
+
+// ----- helpers shared by rules --------------------------------------------------------
+
+/// Where a flag is written, or the peering's header when it is left at its default.
+pub(crate) fn flag_span(p: &Peering, flag: &Flag) -> Span {
+    flag.span.unwrap_or(p.origin)
+}
+
+/// Both VNets of a peering, when both are declared in the checked code.
+pub(crate) fn both_vnets<'m>(model: &'m Model, p: &Peering) -> Option<(&'m Vnet, &'m Vnet)> {
+    Some((model.resolve(&p.local)?, model.resolve(&p.remote)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn ids_are_unique_kebab_case_and_documented() {
+        let mut seen = HashSet::new();
+        for meta in all() {
+            assert!(seen.insert(meta.id), "duplicate rule id {}", meta.id);
+            assert!(
+                meta.id.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{} is not kebab-case",
+                meta.id
+            );
+            assert!(
+                meta.doc.starts_with(&format!("# {}\n", meta.id)),
+                "the doc page of {} must start with its id as title",
+                meta.id
+            );
+            for section in ["## What it does", "## Why is this bad?", "## Example"] {
+                assert!(
+                    meta.doc.contains(section),
+                    "the doc page of {} lacks {section}",
+                    meta.id
+                );
+            }
+            assert!(
+                !meta.summary.ends_with('.'),
+                "{}: summaries have no full stop",
+                meta.id
+            );
+        }
+    }
+
+    #[test]
+    fn the_five_founding_rules_keep_their_ids() {
+        let ids: Vec<&str> = RULES.iter().map(|r| r.meta().id).collect();
+        assert_eq!(
+            ids,
+            [
+                "address-overlap",
+                "cross-region",
+                "classic-to-classic",
+                "classic-gateway-transit",
+                "remote-gateway-conflict"
+            ]
+        );
+    }
+}
