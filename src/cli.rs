@@ -47,6 +47,12 @@ pub enum Command {
         /// A rule id, as `peerlint rules` lists them (e.g. `address-overlap`).
         rule: String,
     },
+    /// Print the model peerlint builds (for debugging peerlint itself).
+    #[command(hide = true)]
+    DebugModel {
+        #[arg(value_name = "PATH", default_value = ".")]
+        paths: Vec<PathBuf>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -146,6 +152,12 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Status, String> {
                 )
                 .map_err(io)?;
             }
+            Ok(Status::Clean)
+        }
+        Command::DebugModel { paths } => {
+            let outcome =
+                crate::check_paths(&paths, &config, cwd.as_deref()).map_err(|e| e.to_string())?;
+            writeln!(out, "{:#?}", outcome.model).map_err(io)?;
             Ok(Status::Clean)
         }
         Command::Explain { rule } => match rules::find(&rule) {

@@ -257,17 +257,20 @@ pub struct Gateway {
     pub origin: Span,
 }
 
-/// A boolean setting of a peering: its value and where it is written (`None` when the
-/// code leaves it at its default).
+/// A boolean setting of a peering: its value, its name as the code spells it
+/// (`allow_gateway_transit`, `allowGatewayTransit`), and where it is written (`None` when
+/// the code leaves it at its default).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Flag {
+    pub name: String,
     pub value: Value<bool>,
     pub span: Option<Span>,
 }
 
 impl Flag {
-    pub fn default_value(value: bool) -> Flag {
+    pub fn default_value(name: &str, value: bool) -> Flag {
         Flag {
+            name: name.to_string(),
             value: Value::Known(value),
             span: None,
         }

@@ -88,6 +88,21 @@ impl ResourceId {
     }
 }
 
+/// The subscription and name of a resource group id (`/subscriptions/…/resourceGroups/…`).
+pub fn parse_resource_group(id: &str) -> Option<(Subscription, String)> {
+    let trimmed = id.trim().trim_end_matches('/');
+    let mut segs = trimmed.strip_prefix('/')?.split('/');
+    if !segs.next()?.eq_ignore_ascii_case("subscriptions") {
+        return None;
+    }
+    let subscription = token::subscription(segs.next()?);
+    if !segs.next()?.eq_ignore_ascii_case("resourceGroups") {
+        return None;
+    }
+    let rg = known_segment(segs.next()?)?;
+    segs.next().is_none().then_some((subscription, rg))
+}
+
 /// A VNet key from an id string that must name a VNet (or a resource inside one).
 pub fn vnet_key_of(id: &str) -> Value<VnetKey> {
     ResourceId::parse(id).and_then(|r| r.vnet_key()).into()
@@ -126,6 +141,18 @@ mod tests {
         )
         .unwrap();
         assert_eq!(id.vnet_key().unwrap().model, Some(DeploymentModel::Classic));
+    }
+
+    #[test]
+    fn parses_resource_group_ids() {
+        assert_eq!(
+            parse_resource_group("/subscriptions/S/resourceGroups/rg-hub"),
+            Some((Subscription::Known("s".into()), "rg-hub".into()))
+        );
+        assert_eq!(
+            parse_resource_group("/subscriptions/S/resourceGroups/rg/providers/x/y/z"),
+            None
+        );
     }
 
     #[test]

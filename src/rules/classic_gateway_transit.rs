@@ -22,9 +22,9 @@ impl Rule for ClassicGatewayTransit {
     fn check(&self, model: &Model, out: &mut Vec<Diagnostic>) {
         for p in &model.peerings {
             let flag = if p.use_remote_gateways.value.is_true() {
-                ("use_remote_gateways", &p.use_remote_gateways)
+                &p.use_remote_gateways
             } else if p.allow_gateway_transit.value.is_true() {
-                ("allow_gateway_transit", &p.allow_gateway_transit)
+                &p.allow_gateway_transit
             } else {
                 continue;
             };
@@ -41,9 +41,9 @@ impl Rule for ClassicGatewayTransit {
                     "classic-gateway-transit",
                     format!(
                         "`{}` sets `{}` on a peering with the classic VNet `{name}`",
-                        p.label, flag.0
+                        p.label, flag.name
                     ),
-                    Label::new(flag_span(p, flag.1), "gateway transit"),
+                    Label::new(flag_span(p, flag), "gateway transit"),
                 )
                 .with_related(classic_evidence(model, classic, &name))
                 .with_note(
@@ -54,7 +54,7 @@ impl Rule for ClassicGatewayTransit {
                 )
                 .with_help(format!(
                     "remove `{} = true`, or migrate `{name}` to Resource Manager",
-                    flag.0
+                    flag.name
                 )),
             );
         }

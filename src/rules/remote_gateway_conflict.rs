@@ -52,8 +52,8 @@ impl Rule for RemoteGatewayConflict {
                      network already has a gateway\").",
                 )
                 .with_help(format!(
-                    "remove `use_remote_gateways = true`, or remove the gateway of `{}`",
-                    local.label
+                    "remove `{} = true`, or remove the gateway of `{}`",
+                    p.use_remote_gateways.name, local.label
                 )),
             );
         }

@@ -262,6 +262,16 @@ impl<'m, 'a> Evaluator<'m, 'a> {
 
     /// Attributes the provider computes that peerlint can still know.
     fn computed_attr(&self, r: &ResourceDecl<'_>, attr: &str) -> Value {
+        if r.ty == "azapi_resource" {
+            return match attr {
+                "id" => azapi_id(
+                    &self.resource_attr(r, "type"),
+                    self.resource_attr(r, "parent_id"),
+                    self.resource_attr(r, "name"),
+                ),
+                _ => Value::Unknown,
+            };
+        }
         let sub = || Value::String(self.subscription_of(r));
         match (attr, azurerm::id_shape(r.ty)) {
             ("subscription_id", Some(IdShape::Subscription)) => {
@@ -851,6 +861,24 @@ fn binary(op: BinaryOperator, lhs: &Value, rhs: &Value) -> Value {
                 B::Eq | B::NotEq | B::And | B::Or => unreachable!("handled above"),
             }
         }
+    }
+}
+
+/// The id of an azapi resource: `{parent}/providers/{type}/{name}` for a top-level type,
+/// `{parent}/{child type}/{name}` for a child type (`…/virtualNetworks/subnets`).
+fn azapi_id(ty: &Value, parent: Value, name: Value) -> Value {
+    let Ok(Some(ty)) = ty.to_str() else {
+        return Value::Unknown;
+    };
+    if token::is_opaque(&ty) {
+        return Value::Unknown;
+    }
+    let ty = ty.split('@').next().unwrap_or_default();
+    let segments: Vec<&str> = ty.split('/').collect();
+    match segments.as_slice() {
+        [_, _] => join_id(&[parent, Value::str("providers"), Value::str(ty), name]),
+        [_, .., child] => join_id(&[parent, Value::str(*child), name]),
+        _ => Value::Unknown,
     }
 }
 

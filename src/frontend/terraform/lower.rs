@@ -1,8 +1,9 @@
-//! Lowering: from evaluated azurerm resources to the peering model.
+//! Lowering: from evaluated resources to the peering model.
 //!
-//! Reads the arguments peerlint understands, checks their types the way Terraform would
-//! (reporting `invalid-value` where Terraform would reject them), and keeps the span of
-//! every value it puts into the model. It judges nothing about peerings.
+//! Reads the arguments peerlint understands (azurerm attributes and blocks, the REST
+//! properties in an azapi `body`), checks their types the way Terraform or Azure would
+//! (reporting `invalid-value` where they would reject them), and keeps the span of every
+//! value it puts into the model. It judges nothing about peerings.
 
 use super::eval::{Evaluator, Scope};
 use super::module::{Mode, ResourceDecl};
@@ -14,8 +15,8 @@ use crate::ir::{
 };
 use crate::resource_id::ResourceId;
 use crate::rules::input::INVALID_VALUE;
-use hcl::edit::expr::Expression;
-use hcl::edit::structure::{Attribute, Body};
+use hcl::edit::expr::{Expression, ObjectKey};
+use hcl::edit::structure::Body;
 
 /// Lowers every resource of the evaluator's module into `model`.
 pub(crate) fn lower_module(ev: &Evaluator<'_, '_>, model: &mut Model, diags: &mut Vec<Diagnostic>) {
@@ -40,22 +41,124 @@ pub(crate) fn lower_module(ev: &Evaluator<'_, '_>, model: &mut Model, diags: &mu
             "azurerm_subnet" => lower_subnet(&mut cx, model),
             "azurerm_virtual_network_gateway" => lower_gateway(&mut cx, model),
             "azurerm_virtual_network_peering" => lower_peering(&mut cx, model),
+            "azapi_resource" => super::azapi::lower(&mut cx, model),
             _ => {}
         }
     }
 }
 
-/// One resource instance being lowered.
-struct Cx<'x, 'm, 'a> {
-    ev: &'x Evaluator<'m, 'a>,
-    r: &'x ResourceDecl<'a>,
-    scope: Scope<'x>,
-    label: String,
-    diags: &'x mut Vec<Diagnostic>,
+/// An argument: its evaluated value, and where it is written.
+#[derive(Clone)]
+pub(super) struct Arg<'e> {
+    /// How messages name it: `address_space`, `body.properties.allowGatewayTransit`.
+    pub name: String,
+    pub value: Value,
+    /// The whole `name = value`, where findings about the setting point.
+    pub span: Span,
+    /// The value's syntax, when it is known exactly (for element spans).
+    pub expr: Option<&'e Expression>,
 }
 
-impl<'a> Cx<'_, '_, 'a> {
-    fn file(&self) -> crate::source::FileId {
+impl<'e> Arg<'e> {
+    /// The member `key` of an object value, with its syntax when the code writes the
+    /// object literally (also inside `jsonencode(…)`). `None` when the object does not
+    /// have it; an unknown object gives an unknown member.
+    pub(super) fn get(&self, key: &str, file: crate::source::FileId) -> Option<Arg<'e>> {
+        let value = match &self.value {
+            Value::Object(map) | Value::OpenObject(map) => map.get(key)?.clone(),
+            Value::Unknown => Value::Unknown,
+            _ => return None,
+        };
+        let mut span = self.span;
+        let mut expr = None;
+        if let Some(Expression::Object(obj)) = self.expr.map(unwrap_jsonencode) {
+            for (k, v) in obj.iter() {
+                let name = match k {
+                    ObjectKey::Ident(id) => Some(id.as_str()),
+                    ObjectKey::Expression(Expression::String(s)) => Some(s.value().as_str()),
+                    ObjectKey::Expression(Expression::Variable(v)) => Some(v.as_str()),
+                    ObjectKey::Expression(_) => None,
+                };
+                if name == Some(key) {
+                    let start = key_start(k).unwrap_or(span.start as usize);
+                    let end = hcl::edit::Span::span(v.expr()).map_or(span.end as usize, |s| s.end);
+                    span = Span::new(file, start..end);
+                    expr = Some(v.expr());
+                    break;
+                }
+            }
+        }
+        Some(Arg {
+            name: format!("{}.{key}", self.name),
+            value,
+            span,
+            expr,
+        })
+    }
+
+    /// The elements of a list value, with their syntax when written literally.
+    pub(super) fn items(&self, file: crate::source::FileId) -> Vec<Arg<'e>> {
+        let Value::List(items) = &self.value else {
+            return Vec::new();
+        };
+        let literal: Option<Vec<&'e Expression>> = match self.expr.map(unwrap_jsonencode) {
+            Some(Expression::Array(a)) if a.len() == items.len() => Some(a.iter().collect()),
+            _ => None,
+        };
+        items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                let expr = literal.as_ref().map(|l| l[i]);
+                Arg {
+                    name: format!("{}[{i}]", self.name),
+                    value: v.clone(),
+                    span: expr
+                        .and_then(hcl::edit::Span::span)
+                        .map_or(self.span, |s| Span::new(file, s)),
+                    expr,
+                }
+            })
+            .collect()
+    }
+
+    /// Where the value itself is written.
+    fn value_span(&self, file: crate::source::FileId) -> Span {
+        self.expr
+            .and_then(hcl::edit::Span::span)
+            .map_or(self.span, |s| Span::new(file, s))
+    }
+}
+
+fn key_start(k: &ObjectKey) -> Option<usize> {
+    match k {
+        ObjectKey::Ident(id) => hcl::edit::Span::span(id).map(|s| s.start),
+        ObjectKey::Expression(e) => hcl::edit::Span::span(e).map(|s| s.start),
+    }
+}
+
+/// `jsonencode(x)` is `x` for the purpose of finding spans.
+fn unwrap_jsonencode(e: &Expression) -> &Expression {
+    match e {
+        Expression::FuncCall(f) if f.name.name.as_str() == "jsonencode" && f.args.len() == 1 => {
+            f.args.iter().next().map_or(e, unwrap_jsonencode)
+        }
+        Expression::Parenthesis(p) => unwrap_jsonencode(p.inner()),
+        other => other,
+    }
+}
+
+/// One resource instance being lowered.
+pub(super) struct Cx<'x, 'm, 'a> {
+    pub ev: &'x Evaluator<'m, 'a>,
+    pub r: &'x ResourceDecl<'a>,
+    pub scope: Scope<'x>,
+    pub label: String,
+    pub diags: &'x mut Vec<Diagnostic>,
+}
+
+impl<'x, 'a> Cx<'x, '_, 'a> {
+    pub(super) fn file(&self) -> crate::source::FileId {
         self.scope.file
     }
 
@@ -63,151 +166,166 @@ impl<'a> Cx<'_, '_, 'a> {
         Span::new(self.file(), node.span().unwrap_or(0..0))
     }
 
-    fn header(&self) -> Span {
+    pub(super) fn header(&self) -> Span {
         self.r.decl.header_span()
     }
 
-    /// Evaluates an argument of `body`; reports an evaluation failure at it.
-    fn arg<'b>(&mut self, body: &'b Body, name: &str) -> Option<(&'b Attribute, Value)> {
-        let attr = body.get_attribute(name)?;
-        let v = self.ev.eval(&attr.value, self.scope);
-        if let Some(err) = v.find_error() {
-            let msg = format!("`{name}` of {} cannot be evaluated: {err}", self.label);
-            self.invalid(attr, msg);
-            return Some((attr, Value::Unknown));
-        }
-        Some((attr, v))
+    /// The resource's own body.
+    pub(super) fn body(&self) -> &'a Body {
+        &self.r.decl.block.body
     }
 
-    fn invalid(&mut self, attr: &Attribute, message: String) {
-        let span = self.span(&attr.value);
+    /// Evaluates the argument `name` of `body`. A failure to evaluate is reported at the
+    /// argument, and the failed parts become unknown.
+    pub(super) fn attr<'e>(&mut self, body: &'e Body, name: &str) -> Option<Arg<'e>> {
+        let attr = body.get_attribute(name)?;
+        let mut value = self.ev.eval(&attr.value, self.scope);
+        let arg = Arg {
+            name: name.to_string(),
+            value: Value::Unknown,
+            span: self.span(attr),
+            expr: Some(&attr.value),
+        };
+        if let Some(err) = value.find_error() {
+            let msg = format!("`{name}` of `{}` cannot be evaluated: {err}", self.label);
+            self.invalid(&arg, msg);
+            value = value.errors_as_unknown();
+        }
+        Some(Arg { value, ..arg })
+    }
+
+    fn invalid(&mut self, arg: &Arg<'_>, message: String) {
+        let span = arg.value_span(self.file());
         self.diags.push(
             Diagnostic::new(INVALID_VALUE, message, Label::new(span, "this value"))
                 .with_note(
-                    "Terraform rejects this value, so peerlint cannot check what depends on it.",
+                    "Terraform or Azure rejects this value, so peerlint cannot check what \
+                     depends on it.",
                 )
                 .with_help("fix the value; until then the peering rules ignore it"),
         );
     }
 
-    fn type_error(&mut self, attr: &Attribute, expected: &str, found: &Value) {
+    fn type_error(&mut self, arg: &Arg<'_>, expected: &str, found: &Value) {
         let msg = format!(
-            "`{}` of {} expects {expected}, found {}",
-            attr.key.as_str(),
+            "`{}` of `{}` expects {expected}, found {}",
+            arg.name,
             self.label,
             describe(found)
         );
-        self.invalid(attr, msg);
+        self.invalid(arg, msg);
     }
 
-    /// A string argument. Strings with unknown parts are unknown.
-    fn string(&mut self, body: &Body, name: &str) -> (ir::Value<String>, Option<Span>) {
-        let Some((attr, v)) = self.arg(body, name) else {
+    /// A string. Strings with unknown parts are unknown.
+    pub(super) fn string(&mut self, arg: Option<Arg<'_>>) -> (ir::Value<String>, Option<Span>) {
+        let Some(arg) = arg else {
             return (ir::Value::Unknown, None);
         };
-        let span = Some(self.span(attr));
-        match v.to_str() {
+        let span = Some(arg.span);
+        match arg.value.to_str() {
             Ok(Some(s)) if !token::is_opaque(&s) => (ir::Value::Known(s), span),
             Ok(_) => (ir::Value::Unknown, span),
-            Err(_) if matches!(v, Value::Null) => (ir::Value::Unknown, span),
+            Err(_) if matches!(arg.value, Value::Null) => (ir::Value::Unknown, span),
             Err(_) => {
-                self.type_error(attr, "a string", &v);
+                self.type_error(&arg, "a string", &arg.value);
                 (ir::Value::Unknown, span)
             }
         }
     }
 
-    /// A string argument that is a resource id: unknown parts are kept as markers, so
-    /// that the id still names what it can.
-    fn id_text(&mut self, name: &str) -> (Option<String>, Option<&'a Attribute>) {
-        let Some((attr, v)) = self.arg(&self.r.decl.block.body, name) else {
-            return (None, None);
-        };
-        match v.to_str() {
-            Ok(s) => (s, Some(attr)),
-            Err(_) if matches!(v, Value::Null) => (None, Some(attr)),
+    /// A string that is a resource id: unknown parts are kept as markers, so that the id
+    /// still names what it can.
+    pub(super) fn id_text(&mut self, arg: &Arg<'_>) -> Option<String> {
+        match arg.value.to_str() {
+            Ok(s) => s,
+            Err(_) if matches!(arg.value, Value::Null) => None,
             Err(_) => {
-                self.type_error(attr, "a resource id string", &v);
-                (None, Some(attr))
+                self.type_error(arg, "a resource id string", &arg.value);
+                None
             }
         }
     }
 
-    /// A boolean argument with its provider default.
-    fn flag(&mut self, name: &str, default: bool) -> Flag {
-        let body = &self.r.decl.block.body;
-        let Some((attr, v)) = self.arg(body, name) else {
-            return Flag::default_value(default);
+    /// A boolean named `name` (as the code spells it) with its default.
+    pub(super) fn flag(&mut self, name: &str, arg: Option<Arg<'_>>, default: bool) -> Flag {
+        let Some(arg) = arg else {
+            return Flag::default_value(name, default);
         };
-        let span = Some(self.span(attr));
-        let value = match v.to_bool() {
+        let value = match arg.value.to_bool() {
             Ok(Some(b)) => ir::Value::Known(b),
             Ok(None) => ir::Value::Unknown,
-            Err(_) if matches!(v, Value::Null) => ir::Value::Known(default),
+            Err(_) if matches!(arg.value, Value::Null) => ir::Value::Known(default),
             Err(_) => {
-                self.type_error(attr, "a bool", &v);
+                self.type_error(&arg, "a bool", &arg.value);
                 ir::Value::Unknown
             }
         };
-        Flag { value, span }
+        Flag {
+            name: name.to_string(),
+            value,
+            span: Some(arg.span),
+        }
     }
 
-    /// A list-of-strings argument, with the span of each element where the code writes
-    /// the list literally. `None` when the argument is absent.
-    #[expect(
-        clippy::type_complexity,
-        reason = "a private helper's plain return shape"
-    )]
-    fn string_list(
-        &mut self,
-        body: &Body,
-        name: &str,
-    ) -> Option<(Vec<(ir::Value<String>, Span)>, bool, Span)> {
-        let (attr, v) = self.arg(body, name)?;
-        let whole = self.span(attr);
-        let items = match v {
-            Value::List(items) => items,
-            Value::Unknown | Value::Null => return Some((Vec::new(), false, whole)),
+    /// A list of strings, each with its span where the code writes the list literally.
+    /// `None` when the argument is absent; `complete` is false when some elements (or the
+    /// whole list) are unknown.
+    pub(super) fn strings(&mut self, arg: Option<Arg<'_>>) -> Option<Strings> {
+        let arg = arg?;
+        let items = match &arg.value {
+            Value::List(_) => arg.items(self.file()),
+            Value::Unknown | Value::Null => {
+                return Some(Strings {
+                    items: Vec::new(),
+                    complete: false,
+                    span: arg.span,
+                });
+            }
             other => {
-                self.type_error(attr, "a list of strings", &other);
-                return Some((Vec::new(), false, whole));
+                self.type_error(&arg, "a list of strings", other);
+                return Some(Strings {
+                    items: Vec::new(),
+                    complete: false,
+                    span: arg.span,
+                });
             }
         };
-        let literal: Option<Vec<Span>> = match &attr.value {
-            Expression::Array(a) if a.len() == items.len() => {
-                Some(a.iter().map(|e| self.span(e)).collect())
-            }
-            _ => None,
+        let mut out = Strings {
+            items: Vec::with_capacity(items.len()),
+            complete: true,
+            span: arg.span,
         };
-        let value_span = self.span(&attr.value);
-        let mut complete = true;
-        let mut out = Vec::with_capacity(items.len());
-        for (i, item) in items.iter().enumerate() {
-            let span = literal.as_ref().map_or(value_span, |s| s[i]);
-            match item.to_str() {
-                Ok(Some(s)) if !token::is_opaque(&s) => out.push((ir::Value::Known(s), span)),
+        for item in items {
+            match item.value.to_str() {
+                Ok(Some(s)) if !token::is_opaque(&s) => {
+                    out.items.push((ir::Value::Known(s), item.span))
+                }
                 Ok(_) => {
-                    complete = false;
-                    out.push((ir::Value::Unknown, span));
+                    out.complete = false;
+                    out.items.push((ir::Value::Unknown, item.span));
                 }
                 Err(_) => {
-                    complete = false;
-                    self.type_error(attr, "a list of strings", &Value::List(items.clone()));
+                    out.complete = false;
+                    self.type_error(&arg, "a list of strings", &arg.value);
                     break;
                 }
             }
         }
-        Some((out, complete, whole))
+        Some(out)
     }
 
-    /// Address prefixes from a list argument (or a single-string one, `single`).
-    fn prefixes(&mut self, body: &Body, list: &str, single: Option<&str>) -> AddressSpace {
-        if let Some((items, complete, _)) = self.string_list(body, list) {
+    /// Address prefixes from a list (or, failing that, a single string).
+    pub(super) fn prefixes(
+        &mut self,
+        list: Option<Arg<'_>>,
+        single: Option<Arg<'_>>,
+    ) -> AddressSpace {
+        if let Some(strings) = self.strings(list) {
             let mut space = AddressSpace {
                 prefixes: Vec::new(),
-                complete,
+                complete: strings.complete,
             };
-            for (v, span) in items {
+            for (v, span) in strings.items {
                 match v {
                     ir::Value::Known(text) => space.prefixes.push(Prefix::new(&text, span)),
                     ir::Value::Unknown => space.complete = false,
@@ -215,42 +333,95 @@ impl<'a> Cx<'_, '_, 'a> {
             }
             return space;
         }
-        if let Some(single) = single {
-            match self.string(body, single) {
-                (ir::Value::Known(text), Some(span)) => {
-                    return AddressSpace {
-                        prefixes: vec![Prefix::new(&text, span)],
-                        complete: true,
-                    };
-                }
-                (_, Some(_)) => return AddressSpace::unknown(),
-                _ => {}
-            }
+        match self.string(single) {
+            (ir::Value::Known(text), Some(span)) => AddressSpace {
+                prefixes: vec![Prefix::new(&text, span)],
+                complete: true,
+            },
+            _ => AddressSpace::unknown(),
         }
-        AddressSpace::unknown()
     }
 
+    /// A reference to a VNet by its id (or the id of something inside it); reports a
+    /// fully known string that is not such an id.
+    pub(super) fn vnet_ref(&mut self, arg: Option<Arg<'_>>, what: &str) -> VnetRef {
+        let Some(arg) = arg else {
+            return VnetRef::new(ir::Value::Unknown, self.header());
+        };
+        let Some(text) = self.id_text(&arg) else {
+            return VnetRef::new(ir::Value::Unknown, arg.span);
+        };
+        match ResourceId::parse(&text).and_then(|id| id.vnet_key()) {
+            Some(key) => VnetRef::new(ir::Value::Known(key), arg.span),
+            None => {
+                if !token::is_opaque(&text) {
+                    let msg = format!(
+                        "`{}` of `{}` is not {what}: \"{text}\"",
+                        arg.name, self.label
+                    );
+                    self.invalid(&arg, msg);
+                }
+                VnetRef::new(ir::Value::Unknown, arg.span)
+            }
+        }
+    }
+
+    pub(super) fn location(&mut self, arg: Option<Arg<'_>>) -> Spanned<ir::Value<Location>> {
+        let (value, span) = self.string(arg);
+        Spanned {
+            value: value.map(|l| Location::new(&l)),
+            span: span.unwrap_or_else(|| self.header()),
+        }
+    }
+
+    /// The subscription of the resource's azurerm provider configuration.
     fn subscription(&self) -> ir::Subscription {
         token::subscription(&self.ev.subscription_of(self.r))
     }
 }
 
+/// A list of strings with spans (see [`Cx::strings`]).
+pub(super) struct Strings {
+    pub items: Vec<(ir::Value<String>, Span)>,
+    pub complete: bool,
+    pub span: Span,
+}
+
+impl Strings {
+    /// The names, when all are known.
+    pub(super) fn names(self) -> Spanned<ir::Value<Vec<String>>> {
+        let known: Option<Vec<String>> = self
+            .items
+            .into_iter()
+            .map(|(v, _)| v.known().cloned())
+            .collect();
+        Spanned {
+            value: match known {
+                Some(names) if self.complete => ir::Value::Known(names),
+                _ => ir::Value::Unknown,
+            },
+            span: self.span,
+        }
+    }
+}
+
 fn lower_vnet(cx: &mut Cx<'_, '_, '_>, model: &mut Model) {
-    let body = &cx.r.decl.block.body;
-    let (name, _) = cx.string(body, "name");
-    let (resource_group, _) = cx.string(body, "resource_group_name");
-    let (location, location_span) = cx.string(body, "location");
-    let address_space = cx.prefixes(body, "address_space", None);
+    let body = cx.body();
+    let name = cx.attr(body, "name");
+    let (name, _) = cx.string(name);
+    let rg = cx.attr(body, "resource_group_name");
+    let (resource_group, _) = cx.string(rg);
+    let location = cx.attr(body, "location");
+    let location = cx.location(location);
+    let space = cx.attr(body, "address_space");
+    let address_space = cx.prefixes(space, None);
     let id = VnetId(model.vnets.len() as u32);
     model.vnets.push(Vnet {
         label: cx.label.clone(),
         name,
         resource_group,
         subscription: cx.subscription(),
-        location: Spanned {
-            value: location.map(|l| Location::new(&l)),
-            span: location_span.unwrap_or_else(|| cx.header()),
-        },
+        location,
         address_space,
         model: DeploymentModel::ResourceManager,
         origin: cx.header(),
@@ -258,8 +429,11 @@ fn lower_vnet(cx: &mut Cx<'_, '_, '_>, model: &mut Model) {
         gateways: Vec::new(),
     });
     for block in body.get_blocks("subnet") {
-        let (name, _) = cx.string(&block.body, "name");
-        let address_prefixes = cx.prefixes(&block.body, "address_prefixes", Some("address_prefix"));
+        let name = cx.attr(&block.body, "name");
+        let (name, _) = cx.string(name);
+        let list = cx.attr(&block.body, "address_prefixes");
+        let single = cx.attr(&block.body, "address_prefix");
+        let address_prefixes = cx.prefixes(list, single);
         let origin = cx.span(&block.ident);
         let mut vnet = VnetRef::new(ir::Value::Unknown, origin);
         vnet.resolved = Some(id);
@@ -275,9 +449,11 @@ fn lower_vnet(cx: &mut Cx<'_, '_, '_>, model: &mut Model) {
 
 /// The VNet a resource names with `virtual_network_name` and `resource_group_name`.
 fn vnet_by_name(cx: &mut Cx<'_, '_, '_>) -> VnetRef {
-    let body = &cx.r.decl.block.body;
-    let (name, span) = cx.string(body, "virtual_network_name");
-    let (rg, _) = cx.string(body, "resource_group_name");
+    let body = cx.body();
+    let name = cx.attr(body, "virtual_network_name");
+    let (name, span) = cx.string(name);
+    let rg = cx.attr(body, "resource_group_name");
+    let (rg, _) = cx.string(rg);
     let target = match (name, rg) {
         (ir::Value::Known(name), ir::Value::Known(resource_group)) => ir::Value::Known(VnetKey {
             subscription: cx.subscription(),
@@ -291,10 +467,13 @@ fn vnet_by_name(cx: &mut Cx<'_, '_, '_>) -> VnetRef {
 }
 
 fn lower_subnet(cx: &mut Cx<'_, '_, '_>, model: &mut Model) {
-    let body = &cx.r.decl.block.body;
-    let (name, _) = cx.string(body, "name");
+    let body = cx.body();
+    let name = cx.attr(body, "name");
+    let (name, _) = cx.string(name);
     let vnet = vnet_by_name(cx);
-    let address_prefixes = cx.prefixes(body, "address_prefixes", Some("address_prefix"));
+    let list = cx.attr(body, "address_prefixes");
+    let single = cx.attr(body, "address_prefix");
+    let address_prefixes = cx.prefixes(list, single);
     model.subnets.push(Subnet {
         label: cx.label.clone(),
         name,
@@ -304,61 +483,37 @@ fn lower_subnet(cx: &mut Cx<'_, '_, '_>, model: &mut Model) {
     });
 }
 
-/// A VNet reference from an id argument; reports ids that cannot name a VNet.
-fn vnet_by_id(cx: &mut Cx<'_, '_, '_>, name: &str, what: &str) -> VnetRef {
-    let header = cx.header();
-    let (text, attr) = cx.id_text(name);
-    let span = attr.map_or(header, |a| cx.span(a));
-    let Some(text) = text else {
-        return VnetRef::new(ir::Value::Unknown, span);
-    };
-    match ResourceId::parse(&text).and_then(|id| id.vnet_key()) {
-        Some(key) => VnetRef::new(ir::Value::Known(key), span),
-        None => {
-            if !token::is_opaque(&text)
-                && let Some(attr) = attr
-            {
-                let msg = format!("`{name}` of {} is not {what}: \"{text}\"", cx.label);
-                cx.invalid(attr, msg);
-            }
-            VnetRef::new(ir::Value::Unknown, span)
-        }
-    }
-}
-
-fn lower_gateway(cx: &mut Cx<'_, '_, '_>, model: &mut Model) {
-    let body = &cx.r.decl.block.body;
-    let (name, _) = cx.string(body, "name");
-    let kind = match cx.string(body, "type").0 {
+/// A gateway's kind from its `type` / `gatewayType`.
+pub(super) fn gateway_kind(t: ir::Value<String>) -> ir::Value<GatewayKind> {
+    match t {
         ir::Value::Known(t) if t.eq_ignore_ascii_case("vpn") => ir::Value::Known(GatewayKind::Vpn),
         ir::Value::Known(t) if t.eq_ignore_ascii_case("expressroute") => {
             ir::Value::Known(GatewayKind::ExpressRoute)
         }
         _ => ir::Value::Unknown,
-    };
-    let sku = match cx.string(body, "sku") {
+    }
+}
+
+fn lower_gateway(cx: &mut Cx<'_, '_, '_>, model: &mut Model) {
+    let body = cx.body();
+    let name = cx.attr(body, "name");
+    let (name, _) = cx.string(name);
+    let ty = cx.attr(body, "type");
+    let kind = gateway_kind(cx.string(ty).0);
+    let sku = cx.attr(body, "sku");
+    let sku = match cx.string(sku) {
         (value, Some(span)) => Some(Spanned { value, span }),
         _ => None,
     };
     let mut vnet = VnetRef::new(ir::Value::Unknown, cx.header());
     for block in body.get_blocks("ip_configuration") {
-        let Some((attr, v)) = cx.arg(&block.body, "subnet_id") else {
+        let subnet = cx.attr(&block.body, "subnet_id");
+        if subnet.is_none() {
             continue;
-        };
-        let span = cx.span(attr);
-        match v.to_str() {
-            Ok(Some(text)) => {
-                if let Some(key) = ResourceId::parse(&text).and_then(|id| id.vnet_key()) {
-                    vnet = VnetRef::new(ir::Value::Known(key), span);
-                    break;
-                } else if !token::is_opaque(&text) {
-                    let msg = format!("`subnet_id` of {} is not a subnet id: \"{text}\"", cx.label);
-                    cx.invalid(attr, msg);
-                }
-            }
-            Ok(None) => vnet.span = span,
-            Err(_) if matches!(v, Value::Null) => {}
-            Err(_) => cx.type_error(attr, "a subnet id string", &v),
+        }
+        vnet = cx.vnet_ref(subnet, "a subnet id");
+        if vnet.target.known().is_some() {
+            break;
         }
     }
     model.gateways.push(Gateway {
@@ -372,39 +527,39 @@ fn lower_gateway(cx: &mut Cx<'_, '_, '_>, model: &mut Model) {
 }
 
 fn lower_peering(cx: &mut Cx<'_, '_, '_>, model: &mut Model) {
-    let body = &cx.r.decl.block.body;
-    let (name, _) = cx.string(body, "name");
+    let body = cx.body();
+    let name = cx.attr(body, "name");
+    let (name, _) = cx.string(name);
     let local = vnet_by_name(cx);
-    let remote = vnet_by_id(cx, "remote_virtual_network_id", "a virtual network id");
-    let names = |cx: &mut Cx<'_, '_, '_>, arg: &str| {
-        cx.string_list(&cx.r.decl.block.body, arg)
-            .map(|(items, complete, span)| {
-                let known: Option<Vec<String>> =
-                    items.into_iter().map(|(v, _)| v.known().cloned()).collect();
-                Spanned {
-                    value: match known {
-                        Some(names) if complete => ir::Value::Known(names),
-                        _ => ir::Value::Unknown,
-                    },
-                    span,
-                }
-            })
+    let remote = cx.attr(body, "remote_virtual_network_id");
+    let remote = cx.vnet_ref(remote, "a virtual network id");
+    let flag = |cx: &mut Cx<'_, '_, '_>, name: &str, default: bool| {
+        let arg = cx.attr(body, name);
+        cx.flag(name, arg, default)
     };
-    let local_subnet_names = names(cx, "local_subnet_names");
-    let remote_subnet_names = names(cx, "remote_subnet_names");
+    let allow_virtual_network_access = flag(cx, "allow_virtual_network_access", true);
+    let allow_forwarded_traffic = flag(cx, "allow_forwarded_traffic", false);
+    let allow_gateway_transit = flag(cx, "allow_gateway_transit", false);
+    let use_remote_gateways = flag(cx, "use_remote_gateways", false);
+    let peer_complete_vnets = flag(cx, "peer_complete_virtual_networks_enabled", true);
+    let only_ipv6 = flag(cx, "only_ipv6_peering_enabled", false);
+    let local_names = cx.attr(body, "local_subnet_names");
+    let local_subnet_names = cx.strings(local_names).map(Strings::names);
+    let remote_names = cx.attr(body, "remote_subnet_names");
+    let remote_subnet_names = cx.strings(remote_names).map(Strings::names);
     model.peerings.push(Peering {
         label: cx.label.clone(),
         name,
         local,
         remote,
-        allow_virtual_network_access: cx.flag("allow_virtual_network_access", true),
-        allow_forwarded_traffic: cx.flag("allow_forwarded_traffic", false),
-        allow_gateway_transit: cx.flag("allow_gateway_transit", false),
-        use_remote_gateways: cx.flag("use_remote_gateways", false),
-        peer_complete_vnets: cx.flag("peer_complete_virtual_networks_enabled", true),
+        allow_virtual_network_access,
+        allow_forwarded_traffic,
+        allow_gateway_transit,
+        use_remote_gateways,
+        peer_complete_vnets,
         local_subnet_names,
         remote_subnet_names,
-        only_ipv6: cx.flag("only_ipv6_peering_enabled", false),
+        only_ipv6,
         origin: cx.header(),
     });
 }

@@ -1,5 +1,6 @@
 //! The Terraform frontend: `.tf` files → modules → evaluated values → the peering model.
 
+mod azapi;
 mod azurerm;
 mod eval;
 mod functions;

@@ -1,0 +1,205 @@
+//! Lowering `azapi_resource`: VNets (Resource Manager and classic), subnets, gateways and
+//! peerings declared by their REST type, with their properties in `body` (an HCL object,
+//! or `jsonencode()` of one).
+
+use super::lower::{Arg, Cx, Strings, gateway_kind};
+use super::value::Value;
+use crate::ir::{
+    self, AddressSpace, DeploymentModel, Gateway, Model, Peering, Spanned, Subnet, Vnet, VnetId,
+    VnetRef,
+};
+use crate::resource_id::parse_resource_group;
+
+pub(super) fn lower(cx: &mut Cx<'_, '_, '_>, model: &mut Model) {
+    let body = cx.body();
+    let ty = cx.attr(body, "type");
+    let ir::Value::Known(ty) = cx.string(ty).0 else {
+        return;
+    };
+    let ty = ty
+        .split('@')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    match ty.as_str() {
+        "microsoft.network/virtualnetworks" => vnet(cx, model, DeploymentModel::ResourceManager),
+        "microsoft.classicnetwork/virtualnetworks" => vnet(cx, model, DeploymentModel::Classic),
+        "microsoft.network/virtualnetworks/subnets" => subnet(cx, model),
+        "microsoft.network/virtualnetworks/virtualnetworkpeerings" => peering(cx, model),
+        "microsoft.network/virtualnetworkgateways" => gateway(cx, model),
+        _ => {}
+    }
+}
+
+/// `body.properties`: unknown when `body` is, `None` when it is not written.
+fn props<'a>(cx: &mut Cx<'_, '_, 'a>) -> Option<Arg<'a>> {
+    let mut body = cx.attr(cx.body(), "body")?;
+    // azapi 1.x takes `jsonencode(…)`: a JSON string.
+    if let Value::String(text) = &body.value
+        && let Ok(json) = serde_json::from_str::<serde_json::Value>(text)
+    {
+        body.value = Value::from_json(&json);
+    }
+    body.get("properties", cx.file())
+}
+
+fn get<'a>(cx: &Cx<'_, '_, '_>, arg: &Option<Arg<'a>>, path: &[&str]) -> Option<Arg<'a>> {
+    let mut cur = arg.clone()?;
+    for key in path {
+        cur = cur.get(key, cx.file())?;
+    }
+    Some(cur)
+}
+
+fn vnet(cx: &mut Cx<'_, '_, '_>, model: &mut Model, kind: DeploymentModel) {
+    let body = cx.body();
+    let name = cx.attr(body, "name");
+    let (name, _) = cx.string(name);
+    let parent = cx.attr(body, "parent_id");
+    let (subscription, resource_group) = match parent.as_ref().and_then(|p| cx.id_text(p)) {
+        Some(text) => match parse_resource_group(&text) {
+            Some((sub, rg)) => (sub, ir::Value::Known(rg)),
+            None => (ir::Subscription::Unknown, ir::Value::Unknown),
+        },
+        None => (ir::Subscription::Unknown, ir::Value::Unknown),
+    };
+    let location = cx.attr(body, "location");
+    let location = cx.location(location);
+    let props = props(cx);
+    let prefixes = get(cx, &props, &["addressSpace", "addressPrefixes"]);
+    let address_space = match (&props, prefixes) {
+        (Some(_), Some(list)) => cx.prefixes(Some(list), None),
+        _ => AddressSpace::unknown(),
+    };
+    let id = VnetId(model.vnets.len() as u32);
+    model.vnets.push(Vnet {
+        label: cx.label.clone(),
+        name,
+        resource_group,
+        subscription,
+        location,
+        address_space,
+        model: kind,
+        origin: cx.header(),
+        subnets: Vec::new(),
+        gateways: Vec::new(),
+    });
+    let Some(subnets) = get(cx, &props, &["subnets"]) else {
+        return;
+    };
+    for item in subnets.items(cx.file()) {
+        let name = item.get("name", cx.file());
+        let (name, _) = cx.string(name);
+        let sp = item.get("properties", cx.file());
+        let list = get(cx, &sp, &["addressPrefixes"]);
+        let single = get(cx, &sp, &["addressPrefix"]);
+        let address_prefixes = cx.prefixes(list, single);
+        let mut vnet = VnetRef::new(ir::Value::Unknown, item.span);
+        vnet.resolved = Some(id);
+        model.subnets.push(Subnet {
+            label: format!("{} (subnet)", cx.label),
+            name,
+            vnet,
+            address_prefixes,
+            origin: item.span,
+        });
+    }
+}
+
+fn subnet(cx: &mut Cx<'_, '_, '_>, model: &mut Model) {
+    let body = cx.body();
+    let name = cx.attr(body, "name");
+    let (name, _) = cx.string(name);
+    let parent = cx.attr(body, "parent_id");
+    let vnet = cx.vnet_ref(parent, "a virtual network id");
+    let props = props(cx);
+    let list = get(cx, &props, &["addressPrefixes"]);
+    let single = get(cx, &props, &["addressPrefix"]);
+    let address_prefixes = if props.is_some() {
+        cx.prefixes(list, single)
+    } else {
+        AddressSpace::unknown()
+    };
+    model.subnets.push(Subnet {
+        label: cx.label.clone(),
+        name,
+        vnet,
+        address_prefixes,
+        origin: cx.header(),
+    });
+}
+
+fn gateway(cx: &mut Cx<'_, '_, '_>, model: &mut Model) {
+    let body = cx.body();
+    let name = cx.attr(body, "name");
+    let (name, _) = cx.string(name);
+    let props = props(cx);
+    let ty = get(cx, &props, &["gatewayType"]);
+    let kind = gateway_kind(cx.string(ty).0);
+    let sku = get(cx, &props, &["sku", "name"]);
+    let sku = match cx.string(sku) {
+        (value, Some(span)) => Some(Spanned { value, span }),
+        _ => None,
+    };
+    let mut vnet = VnetRef::new(ir::Value::Unknown, cx.header());
+    if let Some(configs) = get(cx, &props, &["ipConfigurations"]) {
+        for config in configs.items(cx.file()) {
+            let subnet = get(cx, &Some(config), &["properties", "subnet", "id"]);
+            if subnet.is_none() {
+                continue;
+            }
+            vnet = cx.vnet_ref(subnet, "a subnet id");
+            if vnet.target.known().is_some() {
+                break;
+            }
+        }
+    }
+    model.gateways.push(Gateway {
+        label: cx.label.clone(),
+        name,
+        kind,
+        sku,
+        vnet,
+        origin: cx.header(),
+    });
+}
+
+fn peering(cx: &mut Cx<'_, '_, '_>, model: &mut Model) {
+    let body = cx.body();
+    let name = cx.attr(body, "name");
+    let (name, _) = cx.string(name);
+    let parent = cx.attr(body, "parent_id");
+    let local = cx.vnet_ref(parent, "a virtual network id");
+    let props = props(cx);
+    let remote = get(cx, &props, &["remoteVirtualNetwork", "id"]);
+    let remote = cx.vnet_ref(remote, "a virtual network id");
+    let flag = |cx: &mut Cx<'_, '_, '_>, key: &str, default: bool| {
+        let arg = get(cx, &props, &[key]);
+        cx.flag(key, arg, default)
+    };
+    let allow_virtual_network_access = flag(cx, "allowVirtualNetworkAccess", true);
+    let allow_forwarded_traffic = flag(cx, "allowForwardedTraffic", false);
+    let allow_gateway_transit = flag(cx, "allowGatewayTransit", false);
+    let use_remote_gateways = flag(cx, "useRemoteGateways", false);
+    let peer_complete_vnets = flag(cx, "peerCompleteVnets", true);
+    let only_ipv6 = flag(cx, "enableOnlyIPv6Peering", false);
+    let local_names = get(cx, &props, &["localSubnetNames"]);
+    let local_subnet_names = cx.strings(local_names).map(Strings::names);
+    let remote_names = get(cx, &props, &["remoteSubnetNames"]);
+    let remote_subnet_names = cx.strings(remote_names).map(Strings::names);
+    model.peerings.push(Peering {
+        label: cx.label.clone(),
+        name,
+        local,
+        remote,
+        allow_virtual_network_access,
+        allow_forwarded_traffic,
+        allow_gateway_transit,
+        use_remote_gateways,
+        peer_complete_vnets,
+        local_subnet_names,
+        remote_subnet_names,
+        only_ipv6,
+        origin: cx.header(),
+    });
+}
