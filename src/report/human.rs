@@ -111,10 +111,11 @@ fn labeled(label: &Label, primary: bool) -> LabeledSpan {
         (label.span.start as usize).into(),
         label.span.end.saturating_sub(label.span.start) as usize,
     );
+    let text = (!label.message.is_empty()).then(|| label.message.clone());
     if primary {
-        LabeledSpan::new_primary_with_span(Some(label.message.clone()), span)
+        LabeledSpan::new_primary_with_span(text, span)
     } else {
-        LabeledSpan::new_with_span(Some(label.message.clone()), span)
+        LabeledSpan::new_with_span(text, span)
     }
 }
 
@@ -142,7 +143,11 @@ fn to_report(sources: &SourceMap, d: &Diagnostic) -> Report {
             code: None,
             severity: miette::Severity::Advice,
             source: source(sources, file),
-            labels: group.iter().map(|l| labeled(l, false)).collect(),
+            // A lone label's text is the message already.
+            labels: match group.as_slice() {
+                [only] => vec![labeled(&Label::new(only.span, ""), false)],
+                _ => group.iter().map(|l| labeled(l, false)).collect(),
+            },
             related: Vec::new(),
         })
         .collect();

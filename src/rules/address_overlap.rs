@@ -42,13 +42,20 @@ impl Rule for AddressOverlap {
             };
             // With `only_ipv6` true (or not known), only IPv6 overlaps certainly matter.
             let ipv6_only = p.only_ipv6.value != Value::Known(false);
-            let pairs: Vec<(&Prefix, &Prefix)> = overlapping(&mine, &theirs, ipv6_only);
+            let pairs = overlapping(&mine, &theirs, ipv6_only);
             if pairs.is_empty() {
                 continue;
             }
             out.push(report(p, local, remote, &pairs, subnet_mode));
         }
     }
+}
+
+/// A prefix that takes part in the peering, and what it belongs to (for messages).
+struct Owned<'m> {
+    net: IpNet,
+    prefix: &'m Prefix,
+    owner: String,
 }
 
 /// The prefixes a side of the peering contributes: its whole address space, or the
@@ -59,9 +66,19 @@ fn peered_prefixes<'m>(
     vnet: &'m Vnet,
     subnet_mode: bool,
     local: bool,
-) -> Option<Vec<(IpNet, &'m Prefix)>> {
+) -> Option<Vec<Owned<'m>>> {
     if !subnet_mode {
-        return Some(vnet.address_space.nets().map(|(n, p)| (*n, p)).collect());
+        let owner = format!("`{}`", vnet.label);
+        return Some(
+            vnet.address_space
+                .nets()
+                .map(|(net, prefix)| Owned {
+                    net: *net,
+                    prefix,
+                    owner: owner.clone(),
+                })
+                .collect(),
+        );
     }
     let names = if local {
         &p.local_subnet_names
@@ -75,7 +92,12 @@ fn peered_prefixes<'m>(
     for name in names {
         // A subnet that is not declared contributes nothing known.
         if let Some(subnet) = subnet_named(model, &vnet.subnets, name) {
-            out.extend(subnet.address_prefixes.nets().map(|(n, p)| (*n, p)));
+            let owner = format!("subnet `{name}` of `{}`", vnet.label);
+            out.extend(subnet.address_prefixes.nets().map(|(net, prefix)| Owned {
+                net: *net,
+                prefix,
+                owner: owner.clone(),
+            }));
         }
     }
     Some(out)
@@ -91,19 +113,19 @@ fn subnet_named<'m>(
         .find(|s| matches!(&s.name, Value::Known(n) if n.eq_ignore_ascii_case(name)))
 }
 
-fn overlapping<'m>(
-    mine: &[(IpNet, &'m Prefix)],
-    theirs: &[(IpNet, &'m Prefix)],
+fn overlapping<'o, 'm>(
+    mine: &'o [Owned<'m>],
+    theirs: &'o [Owned<'m>],
     ipv6_only: bool,
-) -> Vec<(&'m Prefix, &'m Prefix)> {
+) -> Vec<(&'o Owned<'m>, &'o Owned<'m>)> {
     let mut pairs = Vec::new();
-    for (a, pa) in mine {
-        if ipv6_only && matches!(a, IpNet::V4(_)) {
+    for a in mine {
+        if ipv6_only && matches!(a.net, IpNet::V4(_)) {
             continue;
         }
-        for (b, pb) in theirs {
-            if a.contains(&b.network()) || b.contains(&a.network()) {
-                pairs.push((*pa, *pb));
+        for b in theirs {
+            if a.net.contains(&b.net.network()) || b.net.contains(&a.net.network()) {
+                pairs.push((a, b));
             }
         }
     }
@@ -114,7 +136,7 @@ fn report(
     p: &Peering,
     local: &Vnet,
     remote: &Vnet,
-    pairs: &[(&Prefix, &Prefix)],
+    pairs: &[(&Owned<'_>, &Owned<'_>)],
     subnet_mode: bool,
 ) -> Diagnostic {
     let (a, b) = pairs[0];
@@ -124,8 +146,8 @@ fn report(
         "address spaces"
     };
     let mut message = format!(
-        "`{}` peers VNets whose {what} overlap: {} (`{}`) overlaps {} (`{}`)",
-        p.label, a.text, local.label, b.text, remote.label
+        "`{}` peers VNets whose {what} overlap: {} ({}) overlaps {} ({})",
+        p.label, a.prefix.text, a.owner, b.prefix.text, b.owner
     );
     if pairs.len() > 1 {
         message.push_str(&format!(
@@ -144,12 +166,12 @@ fn report(
     );
     let mut labelled = Vec::new();
     for (a, b) in pairs.iter().take(MAX_PAIRS) {
-        for (prefix, vnet) in [(a, local), (b, remote)] {
-            if !labelled.contains(&prefix.span) {
-                labelled.push(prefix.span);
+        for o in [a, b] {
+            if !labelled.contains(&o.prefix.span) {
+                labelled.push(o.prefix.span);
                 d = d.with_related(Label::new(
-                    prefix.span,
-                    format!("{} of `{}`", prefix.text, vnet.label),
+                    o.prefix.span,
+                    format!("{} of {}", o.prefix.text, o.owner),
                 ));
             }
         }

@@ -1,0 +1,362 @@
+//! The command-line contract: exit codes, formats, the JSON document, configuration.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::Path;
+
+fn peerlint() -> Command {
+    let mut cmd = Command::cargo_bin("peerlint").unwrap();
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
+    cmd.env_remove("NO_COLOR");
+    cmd
+}
+
+fn stdout(cmd: &mut Command) -> (i32, String) {
+    let out = cmd.output().unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stdout).unwrap(),
+    )
+}
+
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn exit_codes() {
+    peerlint()
+        .args(["check", "fixtures/address-overlap/valid_disjoint"])
+        .assert()
+        .code(0);
+    peerlint()
+        .args(["check", "fixtures/address-overlap/invalid_basic"])
+        .assert()
+        .code(1);
+    // A path that does not exist: the run itself failed.
+    let out = peerlint()
+        .args(["check", "fixtures/no-such-folder"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("fixtures/no-such-folder: no such file or directory"),
+        "{err}"
+    );
+    // Bad arguments.
+    peerlint()
+        .args(["check", "--format", "xml"])
+        .assert()
+        .code(2);
+    peerlint()
+        .args(["explain", "no-such-rule"])
+        .assert()
+        .code(2);
+    peerlint().assert().code(2);
+}
+
+#[test]
+fn fail_on_and_configured_levels() {
+    let dir = scratch("levels");
+    std::fs::write(
+        dir.join(".peerlint.toml"),
+        "[rules]\ncross-region = \"warning\"\n",
+    )
+    .unwrap();
+    let case = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/cross-region/invalid_basic");
+    let run = |extra: &[&str]| {
+        let mut cmd = Command::cargo_bin("peerlint").unwrap();
+        cmd.current_dir(&dir)
+            .arg("check")
+            .arg(&case)
+            .args(["--format", "compact"]);
+        cmd.args(extra);
+        stdout(&mut cmd)
+    };
+    let (code, out) = run(&[]);
+    assert_eq!(
+        code, 0,
+        "a warning does not fail the default --fail-on error"
+    );
+    assert!(out.contains(": warning[cross-region]: "), "{out}");
+    assert_eq!(run(&["--fail-on", "warning"]).0, 1);
+    assert_eq!(run(&["--fail-on", "note"]).0, 1);
+
+    std::fs::write(
+        dir.join(".peerlint.toml"),
+        "[rules]\ncross-region = \"off\"\n",
+    )
+    .unwrap();
+    let (code, out) = run(&[]);
+    assert_eq!((code, out.as_str()), (0, ""));
+
+    // An explicit --config wins; an invalid one fails the run.
+    let bad = dir.join("bad.toml");
+    std::fs::write(&bad, "[rules]\ncross-regoin = \"off\"\n").unwrap();
+    let out = Command::cargo_bin("peerlint")
+        .unwrap()
+        .current_dir(&dir)
+        .arg("check")
+        .arg(&case)
+        .arg("--config")
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8(out.stderr)
+            .unwrap()
+            .contains("unknown rule \"cross-regoin\"")
+    );
+}
+
+#[test]
+fn compact_lines() {
+    let (code, out) = stdout(peerlint().args([
+        "check",
+        "fixtures/address-overlap/invalid_basic",
+        "--format",
+        "compact",
+    ]));
+    assert_eq!(code, 1);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2);
+    assert!(lines[0].starts_with(
+        "fixtures/address-overlap/invalid_basic/main.tf:24:3: error[address-overlap]: `azurerm_virtual_network_peering.hub_to_spoke` peers"
+    ), "{}", lines[0]);
+    assert!(lines[1].starts_with(
+        "fixtures/address-overlap/invalid_basic/main.tf:31:3: error[address-overlap]: "
+    ));
+}
+
+/// The keys of a JSON object, sorted.
+fn keys(v: &Value) -> Vec<&str> {
+    let mut k: Vec<&str> = v
+        .as_object()
+        .expect("an object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    k.sort();
+    k
+}
+
+fn assert_span(span: &Value) {
+    assert_eq!(keys(span), ["end", "length", "offset", "start"]);
+    for pos in [&span["start"], &span["end"]] {
+        assert_eq!(keys(pos), ["column", "line"]);
+        assert!(pos["line"].as_u64().unwrap() >= 1);
+        assert!(pos["column"].as_u64().unwrap() >= 1);
+    }
+    assert!(span["offset"].is_u64());
+    assert!(span["length"].is_u64());
+}
+
+#[test]
+fn json_contract_version_1() {
+    let (code, out) = stdout(peerlint().args([
+        "check",
+        "fixtures/syntax-error/invalid_unclosed_block",
+        "fixtures/remote-gateway-conflict/invalid_across_files",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(code, 1);
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(keys(&doc), ["diagnostics", "summary", "tool", "version"]);
+    assert_eq!(doc["version"], 1);
+    assert_eq!(doc["tool"]["name"], "peerlint");
+    assert_eq!(doc["tool"]["version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(
+        doc["summary"],
+        serde_json::json!({"files": 5, "vnets": 4, "peerings": 2, "errors": 3, "warnings": 0, "notes": 0})
+    );
+    let diags = doc["diagnostics"].as_array().unwrap();
+    let summary: Vec<(String, String, u64)> = diags
+        .iter()
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap().to_string(),
+                d["file"].as_str().unwrap().to_string(),
+                d["span"]["start"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    // Sorted by file, then offset: the syntax error in one file does not hide the rest.
+    assert_eq!(
+        summary,
+        [
+            (
+                "remote-gateway-conflict".into(),
+                "fixtures/remote-gateway-conflict/invalid_across_files/peering.tf".into(),
+                7
+            ),
+            (
+                "syntax-error".into(),
+                "fixtures/syntax-error/invalid_unclosed_block/broken.tf".into(),
+                6
+            ),
+            (
+                "address-overlap".into(),
+                "fixtures/syntax-error/invalid_unclosed_block/good.tf".into(),
+                20
+            ),
+        ]
+    );
+    for d in diags {
+        let mut expected = vec![
+            "file", "help", "message", "note", "related", "rule", "severity", "span",
+        ];
+        if d.get("note").is_none() {
+            expected.retain(|k| *k != "note");
+        }
+        assert_eq!(keys(d), expected);
+        assert_eq!(d["severity"], "error");
+        assert_span(&d["span"]);
+        for r in d["related"].as_array().unwrap() {
+            assert_eq!(keys(r), ["file", "message", "span"]);
+            assert_span(&r["span"]);
+        }
+    }
+    // The gateway evidence is labelled in its own file, with exact positions.
+    let gw = &diags[0]["related"][0];
+    assert_eq!(
+        gw["file"],
+        "fixtures/remote-gateway-conflict/invalid_across_files/gateway.tf"
+    );
+    assert_eq!(
+        gw["span"]["start"],
+        serde_json::json!({"line": 1, "column": 1})
+    );
+    assert_eq!(
+        gw["span"]["end"],
+        serde_json::json!({"line": 1, "column": 51})
+    );
+    assert_eq!(gw["span"]["offset"], 0);
+    assert_eq!(gw["span"]["length"], 50);
+    let primary = &diags[0]["span"];
+    assert_eq!(
+        primary["start"],
+        serde_json::json!({"line": 7, "column": 3})
+    );
+    assert_eq!(primary["end"], serde_json::json!({"line": 7, "column": 35}));
+}
+
+#[test]
+fn json_offsets_count_a_byte_order_mark_and_columns_count_characters() {
+    let dir = scratch("bom");
+    let text = "\u{feff}resource \"azurerm_virtual_network_peering\" \"p\" {\n  name = \"ü\"\n  allow_gateway_transit = \"nö\"\n}\n";
+    std::fs::write(dir.join("main.tf"), text).unwrap();
+    let (code, out) = stdout(
+        Command::cargo_bin("peerlint")
+            .unwrap()
+            .current_dir(&dir)
+            .args(["check", "--format", "json"]),
+    );
+    assert_eq!(code, 1);
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    let d = &doc["diagnostics"][0];
+    assert_eq!(d["rule"], "invalid-value");
+    assert_eq!(d["file"], "main.tf");
+    let at = text.find("\"nö\"").unwrap();
+    assert_eq!(d["span"]["offset"], at as u64);
+    assert_eq!(d["span"]["length"], 5);
+    assert_eq!(
+        d["span"]["start"],
+        serde_json::json!({"line": 3, "column": 27})
+    );
+    assert_eq!(
+        d["span"]["end"],
+        serde_json::json!({"line": 3, "column": 31})
+    );
+}
+
+#[test]
+fn human_output_and_colour() {
+    let (code, out) = stdout(peerlint().args(["check", "fixtures/cross-region/invalid_basic"]));
+    assert_eq!(code, 1);
+    assert!(!out.contains('\u{1b}'), "no colour when not on a terminal");
+    assert!(out.contains("cross-region"));
+    assert!(out.contains("help: put both VNets in one region"));
+    assert!(
+        out.trim_end()
+            .ends_with("Found 2 errors in 1 file (2 VNets, 2 peerings)."),
+        "{out}"
+    );
+    let (_, coloured) = stdout(peerlint().args([
+        "check",
+        "fixtures/cross-region/invalid_basic",
+        "--color",
+        "always",
+    ]));
+    assert!(coloured.contains('\u{1b}'));
+    let (code, clean) =
+        stdout(peerlint().args(["check", "fixtures/cross-region/valid_unknown_location"]));
+    assert_eq!(code, 0);
+    assert_eq!(clean, "No problems found in 1 file (2 VNets, 1 peering).\n");
+}
+
+#[test]
+fn a_single_file_is_checked_with_its_module() {
+    // good.tf alone: its finding needs nothing from broken.tf, and broken.tf's syntax error
+    // is not reported because broken.tf was not asked for.
+    let (code, out) = stdout(peerlint().args([
+        "check",
+        "fixtures/syntax-error/invalid_unclosed_block/good.tf",
+        "--format",
+        "compact",
+    ]));
+    assert_eq!(code, 1);
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(out.contains("good.tf:20:3: error[address-overlap]"));
+    // peering.tf alone still sees the VNets and the gateway declared in its siblings.
+    let (code, out) = stdout(peerlint().args([
+        "check",
+        "fixtures/remote-gateway-conflict/invalid_across_files/peering.tf",
+        "--format",
+        "compact",
+    ]));
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("peering.tf:7:3: error[remote-gateway-conflict]"),
+        "{out}"
+    );
+}
+
+#[test]
+fn hidden_folders_are_skipped() {
+    let dir = scratch("hidden");
+    std::fs::create_dir_all(dir.join(".terraform/modules/x")).unwrap();
+    std::fs::write(dir.join(".terraform/modules/x/bad.tf"), "resource {").unwrap();
+    std::fs::write(dir.join("main.tf"), "locals {}\n").unwrap();
+    let (code, out) = stdout(
+        Command::cargo_bin("peerlint")
+            .unwrap()
+            .current_dir(&dir)
+            .arg("check"),
+    );
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(out, "No problems found in 1 file (0 VNets, 0 peerings).\n");
+}
+
+#[test]
+fn rules_and_explain() {
+    let (code, out) = stdout(peerlint().arg("rules"));
+    assert_eq!(code, 0);
+    for meta in peerlint::rules::all() {
+        let line = out
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(meta.id))
+            .unwrap_or_else(|| panic!("{} is not listed", meta.id));
+        assert!(line.contains(" error "), "{line}");
+        assert!(line.ends_with(meta.summary), "{line}");
+    }
+    let (code, doc) = stdout(peerlint().args(["explain", "address-overlap"]));
+    assert_eq!(code, 0);
+    assert!(doc.starts_with("# address-overlap\n"));
+    assert_eq!(doc, peerlint::rules::find("address-overlap").unwrap().doc);
+}

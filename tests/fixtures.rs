@@ -1,0 +1,126 @@
+//! Runs every case under `fixtures/<rule-id>/`: a `valid_*` case must produce no finding at
+//! all; an `invalid_*` case must produce exactly the findings its `expect.txt` lists (lines
+//! `<file>:<line> <rule-id>`, files relative to the case), at least one of them of the
+//! rule the folder is named after. The human output of every case is snapshotted.
+
+use peerlint::config::Config;
+use peerlint::report::{self, Format, RenderOptions};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+type Finding = (String, u32, String);
+
+fn sorted_dirs(dir: &Path) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+fn expected(case: &Path) -> BTreeSet<Finding> {
+    let Ok(text) = std::fs::read_to_string(case.join("expect.txt")) else {
+        return BTreeSet::new();
+    };
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| {
+            let (at, rule) = l.split_once(' ').expect("`<file>:<line> <rule>`");
+            let (file, line) = at.rsplit_once(':').expect("`<file>:<line>`");
+            (
+                file.to_string(),
+                line.parse().expect("a line number"),
+                rule.trim().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn fixtures() {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = manifest.join("fixtures");
+    let mut failures = Vec::new();
+    let mut counts: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
+    for rule_dir in sorted_dirs(&root) {
+        let rule = rule_dir.file_name().unwrap().to_str().unwrap().to_string();
+        assert!(
+            peerlint::rules::find(&rule).is_some(),
+            "fixtures/{rule}: no rule has this id"
+        );
+        for case in sorted_dirs(&rule_dir) {
+            let name = case.file_name().unwrap().to_str().unwrap().to_string();
+            let valid = name.starts_with("valid_");
+            assert!(
+                valid || name.starts_with("invalid_"),
+                "fixtures/{rule}/{name}: a case is named valid_* or invalid_*"
+            );
+            let entry = counts.entry(rule.clone()).or_default();
+            if valid {
+                entry.0 += 1;
+            } else {
+                entry.1 += 1;
+            }
+            let rel = case.strip_prefix(manifest).unwrap().to_path_buf();
+            let outcome = peerlint::check_paths(
+                std::slice::from_ref(&rel),
+                &Config::default(),
+                Some(manifest),
+            )
+            .unwrap();
+            let prefix = format!("{}/", rel.display());
+            let actual: BTreeSet<Finding> = outcome
+                .diagnostics
+                .iter()
+                .map(|d| {
+                    let file = outcome.sources.get(d.primary.span.file);
+                    let line = file.line_col(d.primary.span.start).line;
+                    let shown = file.display.strip_prefix(&prefix).unwrap_or(&file.display);
+                    (shown.to_string(), line, d.rule.to_string())
+                })
+                .collect();
+            let want = expected(&case);
+            if valid && !want.is_empty() {
+                failures.push(format!("{rel:?}: a valid case must not have an expect.txt"));
+            }
+            if !valid && !want.iter().any(|(_, _, r)| *r == rule) {
+                failures.push(format!("{rel:?}: expect.txt lists no `{rule}` finding"));
+            }
+            if actual != want {
+                let missing: Vec<_> = want.difference(&actual).collect();
+                let extra: Vec<_> = actual.difference(&want).collect();
+                failures.push(format!(
+                    "{rel:?}:\n    missing: {missing:?}\n    unexpected: {extra:?}"
+                ));
+            }
+            let mut out = Vec::new();
+            report::render(
+                &outcome,
+                Format::Human,
+                RenderOptions { color: false },
+                &mut out,
+            )
+            .unwrap();
+            insta::with_settings!({
+                snapshot_path => manifest.join("tests/snapshots"),
+                prepend_module_to_snapshot => false,
+                omit_expression => true,
+            }, {
+                insta::assert_snapshot!(format!("{rule}__{name}"), String::from_utf8(out).unwrap());
+            });
+        }
+    }
+    for meta in peerlint::rules::all() {
+        let (valid, invalid) = counts.get(meta.id).copied().unwrap_or_default();
+        if valid < 3 || invalid < 3 {
+            failures.push(format!(
+                "fixtures/{}: needs at least 3 valid and 3 invalid cases (has {valid} and {invalid})",
+                meta.id
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
