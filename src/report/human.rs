@@ -16,14 +16,16 @@ use super::RenderOptions;
 
 const WIDTH: usize = 100;
 
-/// One file's part of a finding, as miette wants it.
+/// One file's part of a finding, as miette wants it. The parts in other files are
+/// rendered after the main one, each as its own advice (miette's own rendering of related
+/// diagnostics heads each with an `Advice:` line).
 struct Report {
     message: String,
     code: Option<&'static str>,
     severity: miette::Severity,
     source: Source,
     labels: Vec<LabeledSpan>,
-    related: Vec<Report>,
+    elsewhere: Vec<Report>,
 }
 
 impl fmt::Debug for Report {
@@ -55,15 +57,6 @@ impl miette::Diagnostic for Report {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         Some(Box::new(self.labels.iter().cloned()))
-    }
-
-    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {
-        if self.related.is_empty() {
-            return None;
-        }
-        Some(Box::new(
-            self.related.iter().map(|r| r as &dyn miette::Diagnostic),
-        ))
     }
 }
 
@@ -148,7 +141,7 @@ fn to_report(sources: &SourceMap, d: &Diagnostic) -> Report {
                 [only] => vec![labeled(&Label::new(only.span, ""), false)],
                 _ => group.iter().map(|l| labeled(l, false)).collect(),
             },
-            related: Vec::new(),
+            elsewhere: Vec::new(),
         })
         .collect();
     Report {
@@ -161,7 +154,7 @@ fn to_report(sources: &SourceMap, d: &Diagnostic) -> Report {
         },
         source: source(sources, home),
         labels,
-        related,
+        elsewhere: related,
     }
 }
 
@@ -242,10 +235,16 @@ pub(super) fn render(
         .with_width(WIDTH)
         .with_links(false);
     for d in &outcome.diagnostics {
+        let report = to_report(&outcome.sources, d);
         let mut text = String::new();
-        handler
-            .render_report(&mut text, &to_report(&outcome.sources, d))
-            .map_err(io::Error::other)?;
+        for part in std::iter::once(&report).chain(&report.elsewhere) {
+            let mut one = String::new();
+            handler
+                .render_report(&mut one, part)
+                .map_err(io::Error::other)?;
+            text.push_str(one.trim_end());
+            text.push('\n');
+        }
         let text = text.trim_end();
         let mut tail = String::new();
         if let Some(note) = &d.note {

@@ -48,8 +48,8 @@ impl Rule for RemoteGatewayConflict {
                 ))
                 .with_note(
                     "A VNet that uses a remote gateway cannot have a gateway of its own: Azure \
-                     rejects the peering (\"UseRemoteGateways flag cannot be set if virtual \
-                     network already has a gateway\").",
+                     rejects the peering (\"This flag cannot be set if virtual network already \
+                     has a gateway\").",
                 )
                 .with_help(format!(
                     "remove `{} = true`, or remove the gateway of `{}`",

@@ -178,7 +178,22 @@ impl<'x, 'a> Cx<'x, '_, 'a> {
     /// Evaluates the argument `name` of `body`. A failure to evaluate is reported at the
     /// argument, and the failed parts become unknown.
     pub(super) fn attr<'e>(&mut self, body: &'e Body, name: &str) -> Option<Arg<'e>> {
+        self.attr_in(body, "", name)
+    }
+
+    /// [`Cx::attr`] for an argument of a nested block (`block` names it in messages).
+    pub(super) fn attr_in<'e>(
+        &mut self,
+        body: &'e Body,
+        block: &str,
+        name: &str,
+    ) -> Option<Arg<'e>> {
         let attr = body.get_attribute(name)?;
+        let name = &if block.is_empty() {
+            name.to_string()
+        } else {
+            format!("{block}.{name}")
+        };
         let mut value = self.ev.eval(&attr.value, self.scope);
         let arg = Arg {
             name: name.to_string(),
@@ -429,10 +444,10 @@ fn lower_vnet(cx: &mut Cx<'_, '_, '_>, model: &mut Model) {
         gateways: Vec::new(),
     });
     for block in body.get_blocks("subnet") {
-        let name = cx.attr(&block.body, "name");
+        let name = cx.attr_in(&block.body, "subnet", "name");
         let (name, _) = cx.string(name);
-        let list = cx.attr(&block.body, "address_prefixes");
-        let single = cx.attr(&block.body, "address_prefix");
+        let list = cx.attr_in(&block.body, "subnet", "address_prefixes");
+        let single = cx.attr_in(&block.body, "subnet", "address_prefix");
         let address_prefixes = cx.prefixes(list, single);
         let origin = cx.span(&block.ident);
         let mut vnet = VnetRef::new(ir::Value::Unknown, origin);
@@ -507,7 +522,7 @@ fn lower_gateway(cx: &mut Cx<'_, '_, '_>, model: &mut Model) {
     };
     let mut vnet = VnetRef::new(ir::Value::Unknown, cx.header());
     for block in body.get_blocks("ip_configuration") {
-        let subnet = cx.attr(&block.body, "subnet_id");
+        let subnet = cx.attr_in(&block.body, "ip_configuration", "subnet_id");
         if subnet.is_none() {
             continue;
         }

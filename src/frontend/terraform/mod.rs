@@ -29,22 +29,31 @@ pub(crate) fn lower(
 ) {
     let parsed: Vec<Result<ParsedFile, Box<Diagnostic>>> =
         files.par_iter().map(|&id| parse(sources, id)).collect();
+    let dir_of = |id: FileId| {
+        let path = &sources.get(id).path;
+        path.parent().map(PathBuf::from).unwrap_or_default()
+    };
     let mut modules: BTreeMap<PathBuf, Vec<&ParsedFile>> = BTreeMap::new();
-    for p in &parsed {
+    // Modules with a file that does not parse: their declarations are incomplete.
+    let mut broken: Vec<PathBuf> = Vec::new();
+    for (p, &id) in parsed.iter().zip(files) {
         match p {
-            Ok(file) => {
-                let path = &sources.get(file.file).path;
-                let dir = path.parent().map(PathBuf::from).unwrap_or_default();
-                modules.entry(dir).or_default().push(file);
+            Ok(file) => modules.entry(dir_of(id)).or_default().push(file),
+            Err(d) => {
+                diags.push((**d).clone());
+                broken.push(dir_of(id));
             }
-            Err(d) => diags.push((**d).clone()),
         }
     }
     for (dir, files) in modules {
+        let complete = !broken.contains(&dir);
         let module = Module::build(dir, &files);
         let bodies: Vec<(FileId, &hcl::edit::structure::Body)> =
             files.iter().map(|f| (f.file, &f.body)).collect();
-        refs::check(&module, &bodies, diags);
+        if complete {
+            // A reference to something declared in the broken file is not undefined.
+            refs::check(&module, &bodies, diags);
+        }
         let ev = eval::Evaluator::new(&module, HashMap::new(), &mut model.symbols);
         lower::lower_module(&ev, model, diags);
     }

@@ -194,59 +194,56 @@ impl Walker<'_, '_> {
             _ => None,
         };
         let m = self.module;
-        let (missing, candidates): (Option<String>, Vec<String>) = match root {
+        let names_of = |mode: Mode, ty: &str| -> Vec<String> {
+            m.resources
+                .iter()
+                .filter(|r| r.mode == mode && r.ty == ty)
+                .map(|r| r.name.to_string())
+                .collect()
+        };
+        // What is missing: the prefix its kind shares (`var.`), the name after it, and the
+        // declared names of that kind (for a suggestion).
+        let (prefix, name, candidates): (String, &str, Vec<String>) = match root {
             "var" => match attr(0) {
                 Some(n) if !m.variables.contains_key(n) => (
-                    Some(format!("var.{n}")),
-                    m.variables.keys().map(|k| format!("var.{k}")).collect(),
+                    "var.".into(),
+                    n,
+                    m.variables.keys().map(|k| k.to_string()).collect(),
                 ),
-                _ => (None, vec![]),
+                _ => return,
             },
             "local" => match attr(0) {
                 Some(n) if !m.locals.contains_key(n) => (
-                    Some(format!("local.{n}")),
-                    m.locals.keys().map(|k| format!("local.{k}")).collect(),
+                    "local.".into(),
+                    n,
+                    m.locals.keys().map(|k| k.to_string()).collect(),
                 ),
-                _ => (None, vec![]),
+                _ => return,
             },
             "module" => match attr(0) {
                 Some(n) if !m.module_calls.contains_key(n) => (
-                    Some(format!("module.{n}")),
-                    m.module_calls
-                        .keys()
-                        .map(|k| format!("module.{k}"))
-                        .collect(),
+                    "module.".into(),
+                    n,
+                    m.module_calls.keys().map(|k| k.to_string()).collect(),
                 ),
-                _ => (None, vec![]),
+                _ => return,
             },
             "data" => match (attr(0), attr(1)) {
-                (Some(ty), Some(n)) if m.resource(Mode::Data, ty, n).is_none() => (
-                    Some(format!("data.{ty}.{n}")),
-                    m.resources
-                        .iter()
-                        .filter(|r| r.mode == Mode::Data)
-                        .map(|r| r.address())
-                        .collect(),
-                ),
-                _ => (None, vec![]),
+                (Some(ty), Some(n)) if m.resource(Mode::Data, ty, n).is_none() => {
+                    (format!("data.{ty}."), n, names_of(Mode::Data, ty))
+                }
+                _ => return,
             },
-            "each" | "count" | "self" | "path" | "terraform" => (None, vec![]),
+            "each" | "count" | "self" | "path" | "terraform" => return,
             ty if ty.contains('_') => match attr(0) {
-                Some(n) if m.resource(Mode::Managed, ty, n).is_none() => (
-                    Some(format!("{ty}.{n}")),
-                    m.resources
-                        .iter()
-                        .filter(|r| r.mode == Mode::Managed)
-                        .map(|r| r.address())
-                        .collect(),
-                ),
-                _ => (None, vec![]),
+                Some(n) if m.resource(Mode::Managed, ty, n).is_none() => {
+                    (format!("{ty}."), n, names_of(Mode::Managed, ty))
+                }
+                _ => return,
             },
-            _ => (None, vec![]),
+            _ => return,
         };
-        let Some(missing) = missing else {
-            return;
-        };
+        let missing = format!("{prefix}{name}");
         let span = Span::new(self.file, t.span().unwrap_or(0..0));
         let dir = crate::source::display_path(&m.dir, None);
         let mut d = Diagnostic::new(
@@ -258,20 +255,22 @@ impl Walker<'_, '_> {
             "Terraform rejects a reference to something the module does not declare; \
              peerlint cannot check what depends on it.",
         );
-        d = match closest(&missing, &candidates) {
-            Some(c) => d.with_help(format!("did you mean `{c}`?")),
+        d = match closest(name, &candidates) {
+            Some(c) => d.with_help(format!("did you mean `{prefix}{c}`?")),
             None => d.with_help("declare it, or correct the reference"),
         };
         self.diags.push(d);
     }
 }
 
-/// The candidate nearest to `name` by edit distance, if it is near enough to be a typo.
+/// The candidate nearest to `name` by edit distance, if it is near enough to be a typo
+/// (at most a third of the name's characters differ).
 fn closest<'c>(name: &str, candidates: &'c [String]) -> Option<&'c str> {
+    let limit = (name.chars().count() / 3).max(1);
     candidates
         .iter()
         .map(|c| (edit_distance(name, c), c))
-        .filter(|(d, _)| *d <= (name.len() / 4).max(2))
+        .filter(|(d, _)| *d <= limit)
         .min()
         .map(|(_, c)| c.as_str())
 }
@@ -296,14 +295,11 @@ mod tests {
 
     #[test]
     fn suggests_near_names_only() {
-        let c = vec![
-            "var.hub_address_space".to_string(),
-            "var.location".to_string(),
-        ];
-        assert_eq!(
-            closest("var.hub_adress_space", &c),
-            Some("var.hub_address_space")
-        );
-        assert_eq!(closest("var.subscription", &c), None);
+        let c = vec!["hub_address_space".to_string(), "location".to_string()];
+        assert_eq!(closest("hub_adress_space", &c), Some("hub_address_space"));
+        assert_eq!(closest("subscription", &c), None);
+        let vnets = vec!["hub".to_string(), "spoke_a".to_string()];
+        assert_eq!(closest("spoke", &vnets), None);
+        assert_eq!(closest("spoke_b", &vnets), Some("spoke_a"));
     }
 }

@@ -1,0 +1,150 @@
+//! Benchmark: lint a generated estate of 1,000 VNets and 2,000 peerings, end to end
+//! (discover, read, parse, evaluate, link, rules, JSON report), and print the timings.
+//!
+//! Run with `cargo bench --bench estate`. `cargo bench --bench estate -- --write DIR` only
+//! writes the estate to DIR, for timing the binary itself (e.g. with hyperfine).
+//!
+//! The estate: 10 regional hubs in a ring (20 peerings) and 990 spokes, 99 per hub, each
+//! in its own file and peered both ways with its hub (1,980 peerings); every 50th spoke
+//! overlaps its hub, so the rules have something to report.
+
+use peerlint::config::Config;
+use peerlint::report::{Format, RenderOptions};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+const HUBS: usize = 10;
+const SPOKES_PER_HUB: usize = 99;
+
+fn write_estate(root: &Path) {
+    let _ = std::fs::remove_dir_all(root);
+    std::fs::create_dir_all(root).unwrap();
+    let mut hubs = String::from(
+        "provider \"azurerm\" {\n  features {}\n}\n\nvariable \"supernet\" {\n  default = \"10.0.0.0/8\"\n}\n\n",
+    );
+    for h in 0..HUBS {
+        writeln!(
+            hubs,
+            r#"resource "azurerm_virtual_network" "hub{h}" {{
+  name                = "vnet-hub-{h}"
+  resource_group_name = "rg-hub-{h}"
+  location            = "westeurope"
+  address_space       = [cidrsubnet(var.supernet, 8, {h})]
+}}
+
+resource "azurerm_virtual_network_peering" "hub{h}_to_hub{n}" {{
+  name                      = "hub{h}-to-hub{n}"
+  resource_group_name       = azurerm_virtual_network.hub{h}.resource_group_name
+  virtual_network_name      = azurerm_virtual_network.hub{h}.name
+  remote_virtual_network_id = azurerm_virtual_network.hub{n}.id
+  allow_forwarded_traffic   = true
+}}
+
+resource "azurerm_virtual_network_peering" "hub{n}_to_hub{h}" {{
+  name                      = "hub{n}-to-hub{h}"
+  resource_group_name       = azurerm_virtual_network.hub{n}.resource_group_name
+  virtual_network_name      = azurerm_virtual_network.hub{n}.name
+  remote_virtual_network_id = azurerm_virtual_network.hub{h}.id
+  allow_forwarded_traffic   = true
+}}
+"#,
+            n = (h + 1) % HUBS
+        )
+        .unwrap();
+    }
+    std::fs::write(root.join("hubs.tf"), hubs).unwrap();
+    for h in 0..HUBS {
+        for s in 0..SPOKES_PER_HUB {
+            let i = h * SPOKES_PER_HUB + s;
+            // Every 50th spoke takes a range inside its hub's /16.
+            let prefix = if i.is_multiple_of(50) {
+                format!("10.{h}.{}.0/24", 100 + s)
+            } else {
+                format!("10.{}.{}.0/24", 100 + i / 250, i % 250)
+            };
+            let text = format!(
+                r#"locals {{
+  spoke{i}_name = "vnet-spoke-{i}"
+}}
+
+resource "azurerm_virtual_network" "spoke{i}" {{
+  name                = local.spoke{i}_name
+  resource_group_name = "rg-spoke-{i}"
+  location            = "West Europe"
+  address_space       = ["{prefix}"]
+
+  subnet {{
+    name             = "snet-app"
+    address_prefixes = [cidrsubnet("{prefix}", 2, 1)]
+  }}
+}}
+
+resource "azurerm_virtual_network_peering" "spoke{i}_to_hub" {{
+  name                      = "spoke{i}-to-hub{h}"
+  resource_group_name       = azurerm_virtual_network.spoke{i}.resource_group_name
+  virtual_network_name      = azurerm_virtual_network.spoke{i}.name
+  remote_virtual_network_id = azurerm_virtual_network.hub{h}.id
+  use_remote_gateways       = false
+}}
+
+resource "azurerm_virtual_network_peering" "hub_to_spoke{i}" {{
+  name                      = "hub{h}-to-spoke{i}"
+  resource_group_name       = azurerm_virtual_network.hub{h}.resource_group_name
+  virtual_network_name      = azurerm_virtual_network.hub{h}.name
+  remote_virtual_network_id = "/subscriptions/${{data.azurerm_client_config.current.subscription_id}}/resourceGroups/rg-spoke-{i}/providers/Microsoft.Network/virtualNetworks/vnet-spoke-{i}"
+}}
+"#
+            );
+            std::fs::write(root.join(format!("spoke{i:04}.tf")), text).unwrap();
+        }
+    }
+    std::fs::write(
+        root.join("data.tf"),
+        "data \"azurerm_client_config\" \"current\" {}\n",
+    )
+    .unwrap();
+}
+
+fn lint_once(root: &Path) -> (Duration, peerlint::Summary) {
+    let start = Instant::now();
+    let outcome = peerlint::check_paths(&[root.to_path_buf()], &Config::default(), None).unwrap();
+    let mut sink = std::io::sink();
+    peerlint::report::render(
+        &outcome,
+        Format::Json,
+        RenderOptions { color: false },
+        &mut sink,
+    )
+    .unwrap();
+    (start.elapsed(), outcome.summary())
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--write") {
+        let dir = PathBuf::from(args.get(i + 1).expect("--write DIR"));
+        write_estate(&dir);
+        println!("wrote the estate to {}", dir.display());
+        return;
+    }
+    let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bench-estate");
+    write_estate(&root);
+    let (_, summary) = lint_once(&root); // warm the file cache
+    assert_eq!(summary.vnets, HUBS * (SPOKES_PER_HUB + 1));
+    assert_eq!(summary.peerings, 2 * HUBS + 2 * HUBS * SPOKES_PER_HUB);
+    let mut times: Vec<Duration> = (0..10).map(|_| lint_once(&root).0).collect();
+    times.sort();
+    println!(
+        "estate: {} files, {} VNets, {} peerings, {} errors reported",
+        summary.files, summary.vnets, summary.peerings, summary.errors
+    );
+    println!(
+        "lint, end to end ({} threads): min {:.1} ms, median {:.1} ms, max {:.1} ms over {} runs",
+        rayon::current_num_threads(),
+        times[0].as_secs_f64() * 1e3,
+        times[times.len() / 2].as_secs_f64() * 1e3,
+        times[times.len() - 1].as_secs_f64() * 1e3,
+        times.len()
+    );
+}
