@@ -39,12 +39,16 @@ pub struct Loaded {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
     Terraform,
+    /// Terraform's JSON syntax: not read yet, but part of its module.
+    TerraformJson,
 }
 
 fn kind_of(path: &Path) -> Option<Kind> {
     let name = path.file_name()?.to_str()?;
     if name.ends_with(".tf") {
         Some(Kind::Terraform)
+    } else if name.ends_with(".tf.json") {
+        Some(Kind::TerraformJson)
     } else {
         None
     }
@@ -147,6 +151,7 @@ pub fn load(mut inputs: Vec<InputFile>, cwd: Option<&Path>) -> Loaded {
     let mut diagnostics = Vec::new();
     let mut checked = Vec::new();
     let mut terraform_files: Vec<FileId> = Vec::new();
+    let mut terraform_json: Vec<FileId> = Vec::new();
     for input in inputs {
         let display = display_path(&input.path, cwd);
         let bytes = match input.content {
@@ -183,11 +188,18 @@ pub fn load(mut inputs: Vec<InputFile>, cwd: Option<&Path>) -> Loaded {
         }
         match kind_of(&path) {
             Some(Kind::Terraform) => terraform_files.push(id),
+            Some(Kind::TerraformJson) => terraform_json.push(id),
             None => {}
         }
     }
     let mut model = Model::default();
-    terraform::lower(&sources, &terraform_files, &mut model, &mut diagnostics);
+    terraform::lower(
+        &sources,
+        &terraform_files,
+        &terraform_json,
+        &mut model,
+        &mut diagnostics,
+    );
     link::link(&mut model);
     Loaded {
         sources,

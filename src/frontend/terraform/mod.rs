@@ -20,10 +20,12 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 /// Parses the `.tf` files (in parallel), groups them into modules by folder, evaluates
-/// each module and lowers its resources into `model`.
+/// each module and lowers its resources into `model`. `json_files` (`.tf.json`) are not
+/// read yet; their modules are incomplete, so references into them are not reported.
 pub(crate) fn lower(
     sources: &SourceMap,
     files: &[FileId],
+    json_files: &[FileId],
     model: &mut Model,
     diags: &mut Vec<Diagnostic>,
 ) {
@@ -34,8 +36,9 @@ pub(crate) fn lower(
         path.parent().map(PathBuf::from).unwrap_or_default()
     };
     let mut modules: BTreeMap<PathBuf, Vec<&ParsedFile>> = BTreeMap::new();
-    // Modules with a file that does not parse: their declarations are incomplete.
-    let mut broken: Vec<PathBuf> = Vec::new();
+    // Modules with a file that does not parse (or is not read): their declarations are
+    // incomplete.
+    let mut broken: Vec<PathBuf> = json_files.iter().map(|&id| dir_of(id)).collect();
     for (p, &id) in parsed.iter().zip(files) {
         match p {
             Ok(file) => modules.entry(dir_of(id)).or_default().push(file),
