@@ -90,7 +90,11 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>, DiscoverError
                     // An unreadable folder below a root: skipped like a hidden one.
                     continue;
                 };
-                if entry.file_type().is_file() && kind_of(entry.path()).is_some() {
+                // A symlink to a file counts as the file (Terraform reads it); folders
+                // behind symlinks are not walked.
+                let is_file = entry.file_type().is_file()
+                    || (entry.path_is_symlink() && entry.path().is_file());
+                if is_file && kind_of(entry.path()).is_some() {
                     found.insert(entry.path().to_path_buf(), true);
                 }
             }

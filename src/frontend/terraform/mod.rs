@@ -6,6 +6,7 @@ mod eval;
 mod functions;
 mod lower;
 mod module;
+mod parse;
 mod refs;
 mod value;
 
@@ -64,7 +65,7 @@ pub(crate) fn lower(
 
 fn parse(sources: &SourceMap, id: FileId) -> Result<ParsedFile, Box<Diagnostic>> {
     let text = &sources.get(id).text;
-    match hcl::edit::parser::parse_body(text) {
+    match parse::parse(text) {
         Ok(body) => Ok(ParsedFile { file: id, body }),
         Err(e) => {
             let at = e.location().offset();

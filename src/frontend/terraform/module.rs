@@ -126,6 +126,18 @@ impl<'a> Module<'a> {
                     ("output", [name]) => {
                         m.outputs.entry(name).or_insert(decl);
                     }
+                    // A `check` block may declare data sources of its own.
+                    ("check", [_]) => {
+                        for inner in block.body.get_blocks("data") {
+                            if let [ty, name] = inner.labels.as_slice() {
+                                let decl = Decl {
+                                    file: parsed.file,
+                                    block: inner,
+                                };
+                                m.add_resource(Mode::Data, ty.as_str(), name.as_str(), decl);
+                            }
+                        }
+                    }
                     _ => {}
                 }
             }
