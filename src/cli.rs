@@ -14,8 +14,10 @@ use std::path::PathBuf;
 /// Lints Azure virtual-network peering in Terraform before Azure rejects it.
 ///
 /// peerlint reads a folder of Terraform, builds one model of its VNets and peerings, and
-/// reports every peering that Azure would reject (overlapping address spaces, VNets in
-/// different regions, classic VNets, gateway conflicts) with the exact place in the code.
+/// reports, at the exact place in the code, the peerings that break Azure's peering rules:
+/// overlapping address spaces, VNets in different regions (allowed with global peering
+/// since 2018: turn that rule down in .peerlint.toml), classic VNets, gateway conflicts.
+/// `peerlint rules` lists the rules, `peerlint explain <rule>` explains one.
 ///
 /// Exit status: 0 when nothing at or above the --fail-on level was found, 1 when something
 /// was, 2 when the run itself failed (bad arguments, a path that does not exist, an invalid

@@ -97,8 +97,9 @@ pub enum DeploymentModel {
 pub enum Subscription {
     /// A literal subscription id (stored lowercase).
     Known(String),
-    /// "The subscription of this provider configuration": the same symbol is the same
-    /// subscription, two different symbols may or may not be. See [`Model::symbols`].
+    /// "The subscription of this provider configuration" (or of this variable, …): the
+    /// same symbol is the same subscription, two different symbols may or may not be.
+    /// See [`Model::symbols`].
     Symbolic(u32),
     Unknown,
 }
@@ -304,7 +305,8 @@ pub struct Model {
     pub subnets: Vec<Subnet>,
     pub gateways: Vec<Gateway>,
     pub peerings: Vec<Peering>,
-    /// What each [`Subscription::Symbolic`] stands for, for messages.
+    /// What each symbol stands for (`var.hub_name`, `random_string.suffix.result`, the
+    /// subscription of a provider), for messages. See [`token`].
     pub symbols: Vec<String>,
 }
 
@@ -346,7 +348,7 @@ impl Model {
             return vnet.label.clone();
         }
         match &r.target {
-            Value::Known(key) => key.name.clone(),
+            Value::Known(key) => token::display(&key.name, &self.symbols),
             Value::Unknown => "(unknown VNet)".to_string(),
         }
     }
@@ -356,6 +358,12 @@ impl Model {
 /// a resource id like `/subscriptions/<unknown>/resourceGroups/rg/…` still names its
 /// resource group and resource. They are Unicode private-use characters: no real id or
 /// name contains them, and case mapping leaves them alone.
+///
+/// A *symbol* stands for one value that is not known but is the same wherever the symbol
+/// appears (a variable given at plan time, a computed attribute such as a random suffix):
+/// two strings built from the same symbols name the same thing, so a VNet named
+/// `vnet-${random_string.suffix.result}` is still found by its id. An `UNKNOWN` part is
+/// just unknown: a string with one can't be compared with anything.
 pub mod token {
     use super::Subscription;
 
@@ -364,17 +372,18 @@ pub mod token {
     /// Stands for an unknown part of a string.
     pub const UNKNOWN: char = '\u{E002}';
 
-    /// The text that stands for symbolic subscription `n`.
-    pub fn symbolic_subscription(n: u32) -> String {
+    /// The text that stands for symbol `n` (see [`super::Model::symbols`]).
+    pub fn symbol(n: u32) -> String {
         format!("{SYMBOL_OPEN}{n}{SYMBOL_CLOSE}")
     }
 
-    /// Whether `s` contains a part that is not known.
+    /// Whether `s` contains a part that is not known and has no identity either.
     pub fn has_unknown(s: &str) -> bool {
         s.contains(UNKNOWN)
     }
 
-    /// Whether `s` contains any marker at all (unknown part or symbol).
+    /// Whether `s` contains any marker at all (unknown part or symbol): its text is not
+    /// known.
     pub fn is_opaque(s: &str) -> bool {
         s.chars()
             .any(|c| c == UNKNOWN || c == SYMBOL_OPEN || c == SYMBOL_CLOSE)
@@ -415,7 +424,7 @@ pub mod token {
                         out.push_str(name);
                         out.push('}');
                     }
-                    None => out.push_str("(subscription)"),
+                    None => out.push_str("(unknown)"),
                 }
                 rest = rest.get(end + SYMBOL_CLOSE.len_utf8()..).unwrap_or("");
             }
@@ -457,7 +466,7 @@ mod tests {
 
     #[test]
     fn tokens_round_trip() {
-        let s = token::symbolic_subscription(3);
+        let s = token::symbol(3);
         assert_eq!(token::subscription(&s), Subscription::Symbolic(3));
         assert_eq!(
             token::subscription("ABC-def"),
@@ -467,7 +476,7 @@ mod tests {
         assert_eq!(token::subscription(&unknown), Subscription::Unknown);
         let id = format!(
             "/subscriptions/{}/resourceGroups/{unknown}",
-            token::symbolic_subscription(0)
+            token::symbol(0)
         );
         assert_eq!(
             token::display(&id, &["provider azurerm".into()]),

@@ -54,7 +54,7 @@ fn get<'a>(cx: &Cx<'_, '_, '_>, arg: &Option<Arg<'a>>, path: &[&str]) -> Option<
 fn vnet(cx: &mut Cx<'_, '_, '_>, model: &mut Model, kind: DeploymentModel) {
     let body = cx.body();
     let name = cx.attr(body, "name");
-    let (name, _) = cx.string(name);
+    let (name, _) = cx.identity(name, Some("name"));
     let parent = cx.attr(body, "parent_id");
     let (subscription, resource_group) = match parent.as_ref().and_then(|p| cx.id_text(p)) {
         Some(text) => match parse_resource_group(&text) {
@@ -89,7 +89,7 @@ fn vnet(cx: &mut Cx<'_, '_, '_>, model: &mut Model, kind: DeploymentModel) {
     };
     for item in subnets.items(cx.file()) {
         let name = item.get("name", cx.file());
-        let (name, _) = cx.string(name);
+        let (name, _) = cx.identity(name, None);
         let sp = item.get("properties", cx.file());
         let list = get(cx, &sp, &["addressPrefixes"]);
         let single = get(cx, &sp, &["addressPrefix"]);
@@ -109,7 +109,7 @@ fn vnet(cx: &mut Cx<'_, '_, '_>, model: &mut Model, kind: DeploymentModel) {
 fn subnet(cx: &mut Cx<'_, '_, '_>, model: &mut Model) {
     let body = cx.body();
     let name = cx.attr(body, "name");
-    let (name, _) = cx.string(name);
+    let (name, _) = cx.identity(name, Some("name"));
     let parent = cx.attr(body, "parent_id");
     let vnet = cx.vnet_ref(parent, "a virtual network id");
     let props = props(cx);

@@ -10,6 +10,7 @@
 use super::azurerm::{self, IdShape};
 use super::functions;
 use super::module::{Mode, Module, ResourceDecl};
+use super::types;
 use super::value::Value;
 use crate::ir::token;
 use crate::source::FileId;
@@ -92,15 +93,20 @@ pub(crate) struct Evaluator<'m, 'a> {
     memo: RefCell<HashMap<Addr, Value>>,
     active: RefCell<HashSet<Addr>>,
     depth: Cell<u32>,
+    /// The symbols this evaluator introduced: what each stands for, numbered from
+    /// `symbol_base`; and the symbol of each origin, so one origin has one symbol.
+    symbols: RefCell<Vec<String>>,
+    symbol_base: u32,
+    symbol_of: RefCell<HashMap<String, u32>>,
 }
 
 impl<'m, 'a> Evaluator<'m, 'a> {
-    /// `symbols` receives a description for every symbolic subscription this module's
-    /// provider configurations introduce.
+    /// The symbols it introduces are numbered from `symbol_base`; [`Evaluator::symbols`]
+    /// says what they stand for.
     pub(crate) fn new(
         module: &'m Module<'a>,
         inputs: HashMap<String, Value>,
-        symbols: &mut Vec<String>,
+        symbol_base: u32,
     ) -> Self {
         let mut ev = Evaluator {
             module,
@@ -109,6 +115,9 @@ impl<'m, 'a> Evaluator<'m, 'a> {
             memo: RefCell::new(HashMap::new()),
             active: RefCell::new(HashSet::new()),
             depth: Cell::new(0),
+            symbols: RefCell::new(Vec::new()),
+            symbol_base,
+            symbol_of: RefCell::new(HashMap::new()),
         };
         let dir = crate::source::display_path(&module.dir, None);
         let mut configs: Vec<(String, String, Option<String>)> = Vec::new();
@@ -140,14 +149,15 @@ impl<'m, 'a> Evaluator<'m, 'a> {
         }
         for (name, alias, subscription) in configs {
             let text = subscription.unwrap_or_else(|| {
-                let n = symbols.len() as u32;
                 let shown = if alias.is_empty() {
                     name.clone()
                 } else {
                     format!("{name}.{alias}")
                 };
-                symbols.push(format!("subscription of provider {shown} in {dir}"));
-                token::symbolic_subscription(n)
+                match ev.symbol(format!("subscription of provider {shown} in {dir}")) {
+                    Value::Symbol(n) => token::symbol(n),
+                    _ => token::UNKNOWN.to_string(),
+                }
             });
             ev.providers.entry((name, alias)).or_insert(text);
         }
@@ -175,6 +185,39 @@ impl<'m, 'a> Evaluator<'m, 'a> {
             .unwrap_or_else(|| token::UNKNOWN.to_string())
     }
 
+    /// What the symbols introduced by this evaluator stand for, in number order.
+    pub(crate) fn symbols(&self) -> Vec<String> {
+        self.symbols.borrow().clone()
+    }
+
+    /// The symbol of an origin (`var.x`, `random_string.suffix.result`): the same origin
+    /// always gives the same symbol.
+    fn symbol(&self, origin: String) -> Value {
+        if let Some(&n) = self.symbol_of.borrow().get(&origin) {
+            return Value::Symbol(n);
+        }
+        let mut symbols = self.symbols.borrow_mut();
+        let n = self.symbol_base + symbols.len() as u32;
+        symbols.push(origin.clone());
+        self.symbol_of.borrow_mut().insert(origin, n);
+        Value::Symbol(n)
+    }
+
+    /// The symbol of a part of a symbolic value (`.name`, `["key"]`).
+    fn derived(&self, n: u32, step: &str) -> Value {
+        let base = self
+            .symbols
+            .borrow()
+            .get((n - self.symbol_base.min(n)) as usize)
+            .filter(|_| n >= self.symbol_base)
+            .cloned();
+        match base {
+            Some(origin) => self.symbol(format!("{origin}{step}")),
+            // A symbol of another module: its parts are simply unknown.
+            None => Value::Unknown,
+        }
+    }
+
     // ----- addresses ---------------------------------------------------------------------
 
     fn memoized(&self, addr: Addr, compute: impl FnOnce() -> Value) -> Value {
@@ -194,16 +237,22 @@ impl<'m, 'a> Evaluator<'m, 'a> {
     /// The value of `var.name`.
     pub(crate) fn variable(&self, name: &str) -> Value {
         self.memoized(Addr::Var(name.to_string()), || {
-            if let Some(v) = self.inputs.get(name) {
-                return v.clone();
-            }
-            match self.module.variables.get(name) {
-                Some(decl) => match decl.attr("default") {
-                    Some(attr) => self.eval(&attr.value, Scope::root(decl.file)),
-                    // No default: given at plan time, not known here.
-                    None => Value::Unknown,
-                },
-                None => Value::Unknown,
+            let Some(decl) = self.module.variables.get(name) else {
+                return self.inputs.get(name).cloned().unwrap_or(Value::Unknown);
+            };
+            let scope = Scope::root(decl.file);
+            let value = match (self.inputs.get(name), decl.attr("default")) {
+                (Some(v), _) => v.clone(),
+                (None, Some(attr)) => self.eval(&attr.value, scope),
+                // No default: given at plan time; one value wherever it is used.
+                (None, None) => return self.symbol(format!("var.{name}")),
+            };
+            match decl.attr("type") {
+                Some(t) => {
+                    let ty = types::parse(&t.value, &|e| self.eval(e, scope));
+                    types::convert(value, &ty)
+                }
+                None => value,
             }
         })
     }
@@ -218,7 +267,9 @@ impl<'m, 'a> Evaluator<'m, 'a> {
         })
     }
 
-    /// One attribute of a (single-instance) resource, as other expressions see it.
+    /// One attribute of a (single-instance) resource, as other expressions see it. An
+    /// attribute that is not known, or a string with unknown parts, is a symbol: it is one
+    /// value, whatever it turns out to be.
     pub(crate) fn resource_attr(&self, r: &ResourceDecl<'_>, attr: &str) -> Value {
         let addr = Addr::Attr(
             r.mode,
@@ -226,7 +277,13 @@ impl<'m, 'a> Evaluator<'m, 'a> {
             r.name.to_string(),
             attr.to_string(),
         );
-        self.memoized(addr, || self.resource_attr_uncached(r, attr))
+        self.memoized(addr, || match self.resource_attr_uncached(r, attr) {
+            Value::Unknown => self.symbol(format!("{}.{attr}", r.address())),
+            Value::String(s) if token::has_unknown(&s) => {
+                self.symbol(format!("{}.{attr}", r.address()))
+            }
+            v => v,
+        })
     }
 
     fn resource_attr_uncached(&self, r: &ResourceDecl<'_>, attr: &str) -> Value {
@@ -455,8 +512,8 @@ impl<'m, 'a> Evaluator<'m, 'a> {
             return Ok(v.as_str().to_string());
         }
         match self.eval(e, scope) {
-            Value::String(s) if !token::has_unknown(&s) => Ok(s),
-            Value::String(_) | Value::Unknown => Err(Value::Unknown),
+            Value::String(s) if !token::is_opaque(&s) => Ok(s),
+            Value::String(_) | Value::Unknown | Value::Symbol(_) => Err(Value::Unknown),
             other => match other.to_str() {
                 Ok(Some(s)) => Ok(s),
                 Ok(None) => Err(Value::Unknown),
@@ -561,8 +618,10 @@ impl<'m, 'a> Evaluator<'m, 'a> {
                 None => list.push(value),
                 Some(key_expr) => {
                     let key = match self.eval(key_expr, inner) {
-                        Value::String(s) if !token::has_unknown(&s) => s,
-                        Value::String(_) | Value::Unknown => return Value::Unknown,
+                        Value::String(s) if !token::is_opaque(&s) => s,
+                        Value::String(_) | Value::Unknown | Value::Symbol(_) => {
+                            return Value::Unknown;
+                        }
                         other => match other.to_str() {
                             Ok(Some(s)) => s,
                             Ok(None) => return Value::Unknown,
@@ -618,7 +677,7 @@ impl<'m, 'a> Evaluator<'m, 'a> {
         if f.args.expand_final() {
             match args.pop() {
                 Some(Value::List(items)) => args.extend(items),
-                Some(Value::Unknown) => return Value::Unknown,
+                Some(Value::Unknown | Value::Symbol(_)) => return Value::Unknown,
                 Some(Value::Error(e)) => return Value::Error(e),
                 Some(other) => {
                     return Value::error(format!(
@@ -672,8 +731,16 @@ impl<'m, 'a> Evaluator<'m, 'a> {
                 },
                 _ => Value::Unknown,
             },
-            // Module outputs, `each`/`count`/`self` outside their scope: not known here.
-            "module" | "each" | "count" | "self" => Value::Unknown,
+            // A module's outputs: one value each.
+            "module" => match attr(0) {
+                Some(name) => {
+                    let v = self.symbol(format!("module.{name}"));
+                    self.apply_ops(v, &ops[1..], scope)
+                }
+                None => Value::Unknown,
+            },
+            // `each`/`count`/`self` outside their scope: not known here.
+            "each" | "count" | "self" => Value::Unknown,
             ty => match attr(0) {
                 Some(name) => match self.module.resource(Mode::Managed, ty, name) {
                     Some(r) => self.resource_ops(r, &ops[1..], scope),
@@ -713,10 +780,21 @@ impl<'m, 'a> Evaluator<'m, 'a> {
     ) -> Value {
         for (i, op) in ops.iter().enumerate() {
             v = match op.value() {
-                TraversalOperator::GetAttr(name) => get_attr(v, name.as_str()),
+                TraversalOperator::GetAttr(name) => match v {
+                    Value::Symbol(n) => self.derived(n, &format!(".{}", name.as_str())),
+                    v => get_attr(v, name.as_str()),
+                },
                 TraversalOperator::Index(e) => {
                     let key = self.eval(e, scope);
-                    index(v, &key)
+                    match (v, &key) {
+                        (Value::Symbol(n), Value::String(k)) if !token::is_opaque(k) => {
+                            self.derived(n, &format!("[\"{k}\"]"))
+                        }
+                        (Value::Symbol(n), Value::Number(i)) => {
+                            self.derived(n, &format!("[{}]", super::value::format_number(*i)))
+                        }
+                        (v, key) => index(v, key),
+                    }
                 }
                 TraversalOperator::LegacyIndex(n) => index(v, &Value::Number(*n.value() as f64)),
                 op @ (TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_)) => {
@@ -733,7 +811,7 @@ impl<'m, 'a> Evaluator<'m, 'a> {
                     let items = match v {
                         Value::List(items) => items,
                         Value::Null => Vec::new(),
-                        Value::Unknown => return Value::Unknown,
+                        Value::Unknown | Value::Symbol(_) => return Value::Unknown,
                         e @ Value::Error(_) => return e,
                         other => vec![other],
                     };
@@ -763,7 +841,7 @@ fn iterate(v: Value) -> Result<Option<Vec<(Value, Value)>>, Value> {
             .into_iter()
             .map(|(k, v)| (Value::String(k), v))
             .collect(),
-        Value::Unknown | Value::OpenObject(_) => return Ok(None),
+        Value::Unknown | Value::Symbol(_) | Value::OpenObject(_) => return Ok(None),
         e @ Value::Error(_) => return Err(e),
         other => {
             return Err(Value::error(format!(
@@ -784,7 +862,7 @@ fn get_attr(v: Value, name: &str) -> Value {
             .remove(name)
             .unwrap_or_else(|| Value::error(format!("the object has no attribute \"{name}\""))),
         Value::OpenObject(mut map) => map.remove(name).unwrap_or(Value::Unknown),
-        Value::Unknown => Value::Unknown,
+        Value::Unknown | Value::Symbol(_) => Value::Unknown,
         e @ Value::Error(_) => e,
         Value::Null => Value::error(format!("cannot get attribute \"{name}\" of a null value")),
         other => Value::error(format!(
@@ -798,7 +876,9 @@ fn index(v: Value, key: &Value) -> Value {
     match (v, key) {
         (e @ Value::Error(_), _) => e,
         (_, Value::Error(e)) => Value::Error(e.clone()),
-        (Value::Unknown, _) | (_, Value::Unknown) => Value::Unknown,
+        (Value::Unknown | Value::Symbol(_), _) | (_, Value::Unknown | Value::Symbol(_)) => {
+            Value::Unknown
+        }
         (Value::List(mut items), key) => match key.to_number() {
             Ok(Some(n)) if n >= 0.0 && n.fract() == 0.0 && (n as usize) < items.len() => {
                 items.swap_remove(n as usize)
@@ -812,7 +892,7 @@ fn index(v: Value, key: &Value) -> Value {
             Err(e) => e,
         },
         (Value::Object(mut map), key) => match key.to_str() {
-            Ok(Some(k)) if token::has_unknown(&k) => Value::Unknown,
+            Ok(Some(k)) if token::is_opaque(&k) => Value::Unknown,
             Ok(Some(k)) => map
                 .remove(&k)
                 .unwrap_or_else(|| Value::error(format!("the map has no element \"{k}\""))),
@@ -895,4 +975,139 @@ fn join_id(parts: &[Value]) -> Value {
         }
     }
     Value::String(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::module::ParsedFile;
+    use super::*;
+    use std::path::PathBuf;
+
+    /// Evaluates `local.<name>` in a module made of `src`.
+    fn local(src: &str, name: &str) -> Value {
+        let parsed = ParsedFile {
+            file: FileId(0),
+            body: hcl::edit::parser::parse_body(src).unwrap(),
+        };
+        let module = Module::build(PathBuf::from("m"), &[&parsed]);
+        let ev = Evaluator::new(&module, HashMap::new(), 0);
+        ev.local(name)
+    }
+
+    fn s(x: &str) -> Value {
+        Value::str(x)
+    }
+
+    #[test]
+    fn locals_variables_and_expressions() {
+        let src = r#"
+variable "spokes" {
+  default = { b = "10.2.0.0/16", a = "10.1.0.0/16" }
+}
+locals {
+  names    = [for k, v in var.spokes : upper(k) if v != "10.2.0.0/16"]
+  by_range = { for k, v in var.spokes : v => k }
+  first    = local.names[0]
+  cond     = length(var.spokes) > 1 ? "many" : "one"
+  splat    = [{ n = "x" }, { n = "y" }][*].n
+  tried    = try(var.spokes.c, "fallback")
+  can_c    = can(var.spokes.c)
+  template = "%{for k in keys(var.spokes)}${k};%{endfor}"
+}
+"#;
+        assert_eq!(local(src, "names"), Value::List(vec![s("A")]));
+        assert_eq!(local(src, "first"), s("A"));
+        assert_eq!(local(src, "cond"), s("many"));
+        assert_eq!(local(src, "splat"), Value::List(vec![s("x"), s("y")]));
+        assert_eq!(local(src, "tried"), s("fallback"));
+        assert_eq!(local(src, "can_c"), Value::Bool(false));
+        assert_eq!(local(src, "template"), s("a;b;"));
+        let Value::Object(m) = local(src, "by_range") else {
+            panic!("an object")
+        };
+        assert_eq!(m.get("10.1.0.0/16"), Some(&s("a")));
+    }
+
+    #[test]
+    fn optional_attributes_take_their_defaults() {
+        let src = r#"
+variable "peering" {
+  type = object({
+    name          = string
+    transit       = optional(bool, false)
+    remote_subnet = optional(list(string))
+    nested        = optional(object({ x = optional(number, 7) }), {})
+  })
+  default = { name = 42 }
+}
+locals {
+  p = var.peering
+}
+"#;
+        let Value::Object(p) = local(src, "p") else {
+            panic!("an object")
+        };
+        assert_eq!(p["name"], s("42"));
+        assert_eq!(p["transit"], Value::Bool(false));
+        assert_eq!(p["remote_subnet"], Value::Null);
+        let Value::Object(nested) = &p["nested"] else {
+            panic!("an object")
+        };
+        assert_eq!(nested["x"], Value::Number(7.0));
+    }
+
+    #[test]
+    fn resource_ids_and_symbols() {
+        let src = r#"
+variable "rg" {}
+resource "random_string" "suffix" {
+  length = 4
+}
+resource "azurerm_virtual_network" "hub" {
+  name                = "vnet-${random_string.suffix.result}"
+  resource_group_name = var.rg
+}
+locals {
+  id      = azurerm_virtual_network.hub.id
+  name    = azurerm_virtual_network.hub.name
+  same    = var.rg == var.rg
+  unknown = var.rg == "rg"
+  out     = module.net.vnet_id
+}
+"#;
+        let Value::String(id) = local(src, "id") else {
+            panic!("a string")
+        };
+        let shown = token::display(
+            &id,
+            &[
+                "subscription of provider azurerm in m".into(),
+                "var.rg".into(),
+                "random_string.suffix.result".into(),
+            ],
+        );
+        assert_eq!(
+            shown,
+            "/subscriptions/{subscription of provider azurerm in m}/resourceGroups/{var.rg}/providers/Microsoft.Network/virtualNetworks/vnet-{random_string.suffix.result}"
+        );
+        assert_eq!(local(src, "same"), Value::Bool(true));
+        assert_eq!(local(src, "unknown"), Value::Unknown);
+        assert!(matches!(local(src, "out"), Value::Symbol(_)));
+    }
+
+    #[test]
+    fn cycles_and_errors_do_not_escape() {
+        let src = r#"
+locals {
+  a = local.b
+  b = local.a
+  c = [1, 2][5]
+  d = local.c
+}
+"#;
+        assert_eq!(local(src, "a"), Value::Unknown);
+        // An error seen through a reference is unknown (it is reported where written).
+        assert_eq!(local(src, "c"), Value::Unknown);
+        assert_eq!(local(src, "d"), Value::Unknown);
+    }
 }

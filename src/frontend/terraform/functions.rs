@@ -95,10 +95,11 @@ pub(crate) fn call(name: &str, args: Vec<Value>) -> Value {
 
 // ----- argument helpers -------------------------------------------------------------
 
-/// A string argument whose content is inspected: strings with unknown parts are unknown.
+/// A string argument whose content is inspected: strings with unknown or symbolic parts
+/// are unknown.
 fn strict_str(v: &Value) -> Result<Option<String>, Value> {
     match v.to_str()? {
-        Some(s) if token::has_unknown(&s) => Ok(None),
+        Some(s) if token::is_opaque(&s) => Ok(None),
         other => Ok(other),
     }
 }
@@ -141,7 +142,7 @@ fn str2(args: &[Value], f: impl Fn(&str, &str) -> Value) -> Value {
 fn list_of(v: &Value) -> Result<Option<&Vec<Value>>, Value> {
     match v {
         Value::List(items) => Ok(Some(items)),
-        Value::Unknown | Value::OpenObject(_) => Ok(None),
+        Value::Unknown | Value::Symbol(_) | Value::OpenObject(_) => Ok(None),
         Value::Error(e) => Err(Value::Error(e.clone())),
         other => Err(Value::error(format!(
             "a list is required, found {}",
@@ -153,7 +154,7 @@ fn list_of(v: &Value) -> Result<Option<&Vec<Value>>, Value> {
 fn object_of(v: &Value) -> Result<Option<&BTreeMap<String, Value>>, Value> {
     match v {
         Value::Object(map) => Ok(Some(map)),
-        Value::Unknown | Value::OpenObject(_) => Ok(None),
+        Value::Unknown | Value::Symbol(_) | Value::OpenObject(_) => Ok(None),
         Value::Error(e) => Err(Value::Error(e.clone())),
         other => Err(Value::error(format!(
             "a map is required, found {}",
@@ -176,17 +177,19 @@ fn int_of(v: &Value) -> Result<Option<i64>, Value> {
 /// Equality as Terraform decides it; `None` when it depends on something unknown.
 pub(crate) fn equal(a: &Value, b: &Value) -> Option<bool> {
     match (a, b) {
-        (Value::Unknown | Value::Error(_) | Value::OpenObject(_), _)
-        | (_, Value::Unknown | Value::Error(_) | Value::OpenObject(_)) => None,
+        (Value::Symbol(x), Value::Symbol(y)) if x == y => Some(true),
+        (Value::Unknown | Value::Symbol(_) | Value::Error(_) | Value::OpenObject(_), _)
+        | (_, Value::Unknown | Value::Symbol(_) | Value::Error(_) | Value::OpenObject(_)) => None,
         (Value::String(x), Value::String(y)) => {
             if token::has_unknown(x) || token::has_unknown(y) {
-                if x == y && !token::has_unknown(x) {
-                    Some(true)
-                } else {
-                    None
-                }
+                None
+            } else if x == y {
+                // The same text, symbols included: the same value.
+                Some(true)
+            } else if token::is_opaque(x) || token::is_opaque(y) {
+                None
             } else {
-                Some(x == y)
+                Some(false)
             }
         }
         (Value::List(x), Value::List(y)) => {
@@ -383,7 +386,7 @@ fn formatlist(args: &[Value]) -> Value {
                 }
                 len = Some(items.len());
             }
-            Value::Unknown => return Value::Unknown,
+            Value::Unknown | Value::Symbol(_) => return Value::Unknown,
             _ => {}
         }
     }
@@ -569,7 +572,7 @@ fn flatten(args: &[Value]) -> Value {
                         return false;
                     }
                 }
-                Value::Unknown => return false,
+                Value::Unknown | Value::Symbol(_) => return false,
                 other => out.push(other.clone()),
             }
         }
@@ -680,7 +683,7 @@ fn length(args: &[Value]) -> Value {
         [Value::List(items)] => Value::Number(items.len() as f64),
         [Value::Object(map)] => Value::Number(map.len() as f64),
         [v @ Value::String(_)] => Value::Number(get!(strict_str(v)).chars().count() as f64),
-        [Value::Unknown | Value::OpenObject(_)] => Value::Unknown,
+        [Value::Unknown | Value::Symbol(_) | Value::OpenObject(_)] => Value::Unknown,
         [other] => Value::error(format!(
             "length: cannot take the length of {}",
             other.type_name()
@@ -711,7 +714,7 @@ fn tolist(args: &[Value]) -> Value {
     match args {
         [v @ Value::List(_)] => v.clone(),
         [Value::Null] => Value::Null,
-        [Value::Unknown] => Value::Unknown,
+        [Value::Unknown | Value::Symbol(_)] => Value::Unknown,
         [other] => Value::error(format!(
             "tolist: cannot convert {} to a list",
             other.type_name()
@@ -746,7 +749,7 @@ fn tomap(args: &[Value]) -> Value {
     match args {
         [v @ Value::Object(_)] => v.clone(),
         [Value::Null] => Value::Null,
-        [Value::Unknown] => Value::Unknown,
+        [Value::Unknown | Value::Symbol(_)] => Value::Unknown,
         [other] => Value::error(format!(
             "tomap: cannot convert {} to a map",
             other.type_name()
@@ -780,7 +783,7 @@ fn compact(args: &[Value]) -> Value {
                 match item {
                     Value::Null => {}
                     Value::String(s) if s.is_empty() => {}
-                    Value::Unknown => return Value::Unknown,
+                    Value::Unknown | Value::Symbol(_) => return Value::Unknown,
                     other => out.push(other.clone()),
                 }
             }
@@ -822,7 +825,7 @@ fn coalesce(args: &[Value]) -> Value {
         match a {
             Value::Null => {}
             Value::String(s) if s.is_empty() => {}
-            Value::Unknown => return Value::Unknown,
+            Value::Unknown | Value::Symbol(_) => return Value::Unknown,
             other => return other.clone(),
         }
     }

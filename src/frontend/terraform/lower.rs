@@ -66,7 +66,7 @@ impl<'e> Arg<'e> {
     pub(super) fn get(&self, key: &str, file: crate::source::FileId) -> Option<Arg<'e>> {
         let value = match &self.value {
             Value::Object(map) | Value::OpenObject(map) => map.get(key)?.clone(),
-            Value::Unknown => Value::Unknown,
+            Value::Unknown | Value::Symbol(_) => Value::Unknown,
             _ => return None,
         };
         let mut span = self.span;
@@ -248,6 +248,34 @@ impl<'x, 'a> Cx<'x, '_, 'a> {
         }
     }
 
+    /// A name or resource group that identifies a resource: known text, or text built from
+    /// symbols (a random suffix, a variable given at plan time). For an argument of the
+    /// resource itself (`own`), an unknown value is that argument's symbol, the same one
+    /// that references to it see.
+    pub(super) fn identity(
+        &mut self,
+        arg: Option<Arg<'_>>,
+        own: Option<&str>,
+    ) -> (ir::Value<String>, Option<Span>) {
+        let Some(arg) = arg else {
+            return (ir::Value::Unknown, None);
+        };
+        let span = Some(arg.span);
+        match arg.value.to_str() {
+            Ok(Some(s)) if !token::has_unknown(&s) => return (ir::Value::Known(s), span),
+            Ok(_) => {}
+            Err(_) if matches!(arg.value, Value::Null) => return (ir::Value::Unknown, span),
+            Err(_) => {
+                self.type_error(&arg, "a string", &arg.value);
+                return (ir::Value::Unknown, span);
+            }
+        }
+        match own.map(|name| self.ev.resource_attr(self.r, name).to_str()) {
+            Some(Ok(Some(s))) if !token::has_unknown(&s) => (ir::Value::Known(s), span),
+            _ => (ir::Value::Unknown, span),
+        }
+    }
+
     /// A string that is a resource id: unknown parts are kept as markers, so that the id
     /// still names what it can.
     pub(super) fn id_text(&mut self, arg: &Arg<'_>) -> Option<String> {
@@ -289,7 +317,7 @@ impl<'x, 'a> Cx<'x, '_, 'a> {
         let arg = arg?;
         let items = match &arg.value {
             Value::List(_) => arg.items(self.file()),
-            Value::Unknown | Value::Null => {
+            Value::Unknown | Value::Symbol(_) | Value::Null => {
                 return Some(Strings {
                     items: Vec::new(),
                     complete: false,
@@ -423,9 +451,9 @@ impl Strings {
 fn lower_vnet(cx: &mut Cx<'_, '_, '_>, model: &mut Model) {
     let body = cx.body();
     let name = cx.attr(body, "name");
-    let (name, _) = cx.string(name);
+    let (name, _) = cx.identity(name, Some("name"));
     let rg = cx.attr(body, "resource_group_name");
-    let (resource_group, _) = cx.string(rg);
+    let (resource_group, _) = cx.identity(rg, Some("resource_group_name"));
     let location = cx.attr(body, "location");
     let location = cx.location(location);
     let space = cx.attr(body, "address_space");
@@ -445,7 +473,7 @@ fn lower_vnet(cx: &mut Cx<'_, '_, '_>, model: &mut Model) {
     });
     for block in body.get_blocks("subnet") {
         let name = cx.attr_in(&block.body, "subnet", "name");
-        let (name, _) = cx.string(name);
+        let (name, _) = cx.identity(name, None);
         let list = cx.attr_in(&block.body, "subnet", "address_prefixes");
         let single = cx.attr_in(&block.body, "subnet", "address_prefix");
         let address_prefixes = cx.prefixes(list, single);
@@ -466,9 +494,9 @@ fn lower_vnet(cx: &mut Cx<'_, '_, '_>, model: &mut Model) {
 fn vnet_by_name(cx: &mut Cx<'_, '_, '_>) -> VnetRef {
     let body = cx.body();
     let name = cx.attr(body, "virtual_network_name");
-    let (name, span) = cx.string(name);
+    let (name, span) = cx.identity(name, Some("virtual_network_name"));
     let rg = cx.attr(body, "resource_group_name");
-    let (rg, _) = cx.string(rg);
+    let (rg, _) = cx.identity(rg, Some("resource_group_name"));
     let target = match (name, rg) {
         (ir::Value::Known(name), ir::Value::Known(resource_group)) => ir::Value::Known(VnetKey {
             subscription: cx.subscription(),
@@ -484,7 +512,7 @@ fn vnet_by_name(cx: &mut Cx<'_, '_, '_>) -> VnetRef {
 fn lower_subnet(cx: &mut Cx<'_, '_, '_>, model: &mut Model) {
     let body = cx.body();
     let name = cx.attr(body, "name");
-    let (name, _) = cx.string(name);
+    let (name, _) = cx.identity(name, Some("name"));
     let vnet = vnet_by_name(cx);
     let list = cx.attr(body, "address_prefixes");
     let single = cx.attr(body, "address_prefix");

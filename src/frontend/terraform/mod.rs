@@ -8,6 +8,7 @@ mod lower;
 mod module;
 mod parse;
 mod refs;
+mod types;
 mod value;
 
 use crate::diagnostic::{Diagnostic, Label};
@@ -58,8 +59,9 @@ pub(crate) fn lower(
             // A reference to something declared in the broken file is not undefined.
             refs::check(&module, &bodies, diags);
         }
-        let ev = eval::Evaluator::new(&module, HashMap::new(), &mut model.symbols);
+        let ev = eval::Evaluator::new(&module, HashMap::new(), model.symbols.len() as u32);
         lower::lower_module(&ev, model, diags);
+        model.symbols.extend(ev.symbols());
     }
 }
 

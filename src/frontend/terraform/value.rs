@@ -22,6 +22,11 @@ pub(crate) enum Value {
     OpenObject(BTreeMap<String, Value>),
     /// Not known before apply, or not knowable by static evaluation.
     Unknown,
+    /// Not known, but one value wherever this symbol appears: a variable given at plan
+    /// time, a computed attribute. As a string it is a symbol token (see
+    /// [`crate::ir::token`]), so ids and names built from it still identify what they
+    /// name; everything else treats it as `Unknown`.
+    Symbol(u32),
     /// Evaluation failed where Terraform itself would fail; the text says why. `try()` and
     /// `can()` tell this apart from `Unknown`.
     Error(String),
@@ -39,8 +44,8 @@ impl Value {
     /// Known all the way down: no `Unknown`, no `Error`, no unknown string parts.
     pub(crate) fn is_whole(&self) -> bool {
         match self {
-            Value::Unknown | Value::Error(_) => false,
-            Value::String(s) => !token::has_unknown(s),
+            Value::Unknown | Value::Symbol(_) | Value::Error(_) => false,
+            Value::String(s) => !token::is_opaque(s),
             Value::List(items) => items.iter().all(Value::is_whole),
             Value::Object(map) => map.values().all(Value::is_whole),
             Value::OpenObject(_) => false,
@@ -92,7 +97,7 @@ impl Value {
             Value::String(_) => "string",
             Value::List(_) => "list",
             Value::Object(_) | Value::OpenObject(_) => "object",
-            Value::Unknown => "unknown value",
+            Value::Unknown | Value::Symbol(_) => "unknown value",
             Value::Error(_) => "error",
         }
     }
@@ -104,6 +109,7 @@ impl Value {
             Value::String(s) => Ok(Some(s.clone())),
             Value::Number(n) => Ok(Some(format_number(*n))),
             Value::Bool(b) => Ok(Some(b.to_string())),
+            Value::Symbol(n) => Ok(Some(token::symbol(*n))),
             Value::Unknown => Ok(None),
             Value::Error(e) => Err(Value::Error(e.clone())),
             other => Err(Value::error(format!(
@@ -119,8 +125,8 @@ impl Value {
             Value::Bool(b) => Ok(Some(*b)),
             Value::String(s) if s == "true" => Ok(Some(true)),
             Value::String(s) if s == "false" => Ok(Some(false)),
-            Value::String(s) if token::has_unknown(s) => Ok(None),
-            Value::Unknown => Ok(None),
+            Value::String(s) if token::is_opaque(s) => Ok(None),
+            Value::Unknown | Value::Symbol(_) => Ok(None),
             Value::Error(e) => Err(Value::Error(e.clone())),
             other => Err(Value::error(format!(
                 "a bool is required, found {}",
@@ -133,13 +139,13 @@ impl Value {
     pub(crate) fn to_number(&self) -> Result<Option<f64>, Value> {
         match self {
             Value::Number(n) => Ok(Some(*n)),
-            Value::String(s) if token::has_unknown(s) => Ok(None),
+            Value::String(s) if token::is_opaque(s) => Ok(None),
             Value::String(s) => {
                 s.trim().parse::<f64>().map(Some).map_err(|_| {
                     Value::error(format!("a number is required, found string \"{s}\""))
                 })
             }
-            Value::Unknown => Ok(None),
+            Value::Unknown | Value::Symbol(_) => Ok(None),
             Value::Error(e) => Err(Value::Error(e.clone())),
             other => Err(Value::error(format!(
                 "a number is required, found {}",
@@ -176,7 +182,7 @@ impl Value {
             Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
             Value::Number(n) => out.push_str(&format_number(*n)),
             Value::String(s) => {
-                if token::has_unknown(s) {
+                if token::is_opaque(s) {
                     return false;
                 }
                 out.push_str(&serde_json::Value::String(s.clone()).to_string());
@@ -207,7 +213,9 @@ impl Value {
                 }
                 out.push('}');
             }
-            Value::Unknown | Value::Error(_) | Value::OpenObject(_) => return false,
+            Value::Unknown | Value::Symbol(_) | Value::Error(_) | Value::OpenObject(_) => {
+                return false;
+            }
         }
         true
     }
