@@ -360,3 +360,20 @@ fn rules_and_explain() {
     assert!(doc.starts_with("# address-overlap\n"));
     assert_eq!(doc, peerlint::rules::find("address-overlap").unwrap().doc);
 }
+
+#[test]
+fn output_does_not_depend_on_the_thread_count() {
+    let run = |threads: &str| {
+        let out = peerlint()
+            .env("RAYON_NUM_THREADS", threads)
+            .args(["check", "fixtures", "examples", "--format", "json"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        out.stdout
+    };
+    let one = run("1");
+    assert!(one.len() > 10_000, "the run reports findings");
+    assert_eq!(one, run("4"));
+    assert_eq!(one, run("4"));
+}
