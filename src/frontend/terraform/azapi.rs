@@ -2,11 +2,10 @@
 //! peerings declared by their REST type, with their properties in `body` (an HCL object,
 //! or `jsonencode()` of one).
 
-use super::lower::{Arg, Cx, Strings, gateway_kind};
+use super::lower::{Arg, Cx, PeeringSpelling, gateway_kind, push_peering};
 use super::value::Value;
 use crate::ir::{
-    self, AddressSpace, DeploymentModel, Gateway, Model, Peering, Spanned, Subnet, Vnet, VnetId,
-    VnetRef,
+    self, AddressSpace, DeploymentModel, Gateway, Model, Spanned, Subnet, Vnet, VnetId, VnetRef,
 };
 use crate::resource_id::parse_resource_group;
 
@@ -166,40 +165,24 @@ fn gateway(cx: &mut Cx<'_, '_, '_>, model: &mut Model) {
 
 fn peering(cx: &mut Cx<'_, '_, '_>, model: &mut Model) {
     let body = cx.body();
-    let name = cx.attr(body, "name");
-    let (name, _) = cx.string(name);
     let parent = cx.attr(body, "parent_id");
     let local = cx.vnet_ref(parent, "a virtual network id");
     let props = props(cx);
     let remote = get(cx, &props, &["remoteVirtualNetwork", "id"]);
     let remote = cx.vnet_ref(remote, "a virtual network id");
-    let flag = |cx: &mut Cx<'_, '_, '_>, key: &str, default: bool| {
-        let arg = get(cx, &props, &[key]);
-        cx.flag(key, arg, default)
-    };
-    let allow_virtual_network_access = flag(cx, "allowVirtualNetworkAccess", true);
-    let allow_forwarded_traffic = flag(cx, "allowForwardedTraffic", false);
-    let allow_gateway_transit = flag(cx, "allowGatewayTransit", false);
-    let use_remote_gateways = flag(cx, "useRemoteGateways", false);
-    let peer_complete_vnets = flag(cx, "peerCompleteVnets", true);
-    let only_ipv6 = flag(cx, "enableOnlyIPv6Peering", false);
-    let local_names = get(cx, &props, &["localSubnetNames"]);
-    let local_subnet_names = cx.strings(local_names).map(Strings::names);
-    let remote_names = get(cx, &props, &["remoteSubnetNames"]);
-    let remote_subnet_names = cx.strings(remote_names).map(Strings::names);
-    model.peerings.push(Peering {
-        label: cx.label.clone(),
-        name,
-        local,
-        remote,
-        allow_virtual_network_access,
-        allow_forwarded_traffic,
-        allow_gateway_transit,
-        use_remote_gateways,
-        peer_complete_vnets,
-        local_subnet_names,
-        remote_subnet_names,
-        only_ipv6,
-        origin: cx.header(),
+    push_peering(cx, model, local, remote, &REST_PEERING, |cx, key| {
+        get(cx, &props, &[key])
     });
 }
+
+/// The REST API's spelling of a peering's properties.
+const REST_PEERING: PeeringSpelling = PeeringSpelling {
+    access: "allowVirtualNetworkAccess",
+    forwarded: "allowForwardedTraffic",
+    transit: "allowGatewayTransit",
+    remote_gateways: "useRemoteGateways",
+    complete_vnets: "peerCompleteVnets",
+    ipv6_only: "enableOnlyIPv6Peering",
+    local_subnets: "localSubnetNames",
+    remote_subnets: "remoteSubnetNames",
+};

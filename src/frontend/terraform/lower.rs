@@ -571,24 +571,63 @@ fn lower_gateway(cx: &mut Cx<'_, '_, '_>, model: &mut Model) {
 
 fn lower_peering(cx: &mut Cx<'_, '_, '_>, model: &mut Model) {
     let body = cx.body();
-    let name = cx.attr(body, "name");
-    let (name, _) = cx.string(name);
     let local = vnet_by_name(cx);
     let remote = cx.attr(body, "remote_virtual_network_id");
     let remote = cx.vnet_ref(remote, "a virtual network id");
-    let flag = |cx: &mut Cx<'_, '_, '_>, name: &str, default: bool| {
-        let arg = cx.attr(body, name);
-        cx.flag(name, arg, default)
+    push_peering(cx, model, local, remote, &AZURERM_PEERING, |cx, name| {
+        cx.attr(body, name)
+    });
+}
+
+/// How a frontend spells the settings of a peering.
+pub(super) struct PeeringSpelling {
+    pub access: &'static str,
+    pub forwarded: &'static str,
+    pub transit: &'static str,
+    pub remote_gateways: &'static str,
+    pub complete_vnets: &'static str,
+    pub ipv6_only: &'static str,
+    pub local_subnets: &'static str,
+    pub remote_subnets: &'static str,
+}
+
+const AZURERM_PEERING: PeeringSpelling = PeeringSpelling {
+    access: "allow_virtual_network_access",
+    forwarded: "allow_forwarded_traffic",
+    transit: "allow_gateway_transit",
+    remote_gateways: "use_remote_gateways",
+    complete_vnets: "peer_complete_virtual_networks_enabled",
+    ipv6_only: "only_ipv6_peering_enabled",
+    local_subnets: "local_subnet_names",
+    remote_subnets: "remote_subnet_names",
+};
+
+/// Adds the peering `cx` declares, reading its settings with `arg` (by name, in the
+/// frontend's spelling) and applying Azure's defaults to those it leaves out.
+pub(super) fn push_peering<'e>(
+    cx: &mut Cx<'_, '_, '_>,
+    model: &mut Model,
+    local: VnetRef,
+    remote: VnetRef,
+    names: &PeeringSpelling,
+    mut arg: impl FnMut(&mut Cx<'_, '_, '_>, &str) -> Option<Arg<'e>>,
+) {
+    let body = cx.body();
+    let name = cx.attr(body, "name");
+    let (name, _) = cx.string(name);
+    let mut flag = |cx: &mut Cx<'_, '_, '_>, name: &str, default: bool| {
+        let value = arg(cx, name);
+        cx.flag(name, value, default)
     };
-    let allow_virtual_network_access = flag(cx, "allow_virtual_network_access", true);
-    let allow_forwarded_traffic = flag(cx, "allow_forwarded_traffic", false);
-    let allow_gateway_transit = flag(cx, "allow_gateway_transit", false);
-    let use_remote_gateways = flag(cx, "use_remote_gateways", false);
-    let peer_complete_vnets = flag(cx, "peer_complete_virtual_networks_enabled", true);
-    let only_ipv6 = flag(cx, "only_ipv6_peering_enabled", false);
-    let local_names = cx.attr(body, "local_subnet_names");
+    let allow_virtual_network_access = flag(cx, names.access, true);
+    let allow_forwarded_traffic = flag(cx, names.forwarded, false);
+    let allow_gateway_transit = flag(cx, names.transit, false);
+    let use_remote_gateways = flag(cx, names.remote_gateways, false);
+    let peer_complete_vnets = flag(cx, names.complete_vnets, true);
+    let only_ipv6 = flag(cx, names.ipv6_only, false);
+    let local_names = arg(cx, names.local_subnets);
     let local_subnet_names = cx.strings(local_names).map(Strings::names);
-    let remote_names = cx.attr(body, "remote_subnet_names");
+    let remote_names = arg(cx, names.remote_subnets);
     let remote_subnet_names = cx.strings(remote_names).map(Strings::names);
     model.peerings.push(Peering {
         label: cx.label.clone(),
