@@ -377,3 +377,28 @@ fn output_does_not_depend_on_the_thread_count() {
     assert_eq!(one, run("4"));
     assert_eq!(one, run("4"));
 }
+
+#[test]
+fn a_file_named_twice_is_read_once_and_other_files_are_refused() {
+    let case = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/address-overlap/invalid_basic");
+    let (code, out) = stdout(
+        Command::cargo_bin("peerlint")
+            .unwrap()
+            .current_dir(&case)
+            .args(["check", ".", "main.tf", "./main.tf", "--format", "compact"]),
+    );
+    assert_eq!(code, 1);
+    assert_eq!(out.lines().count(), 2, "{out}");
+    assert!(
+        out.starts_with("main.tf:24:3: error[address-overlap]"),
+        "{out}"
+    );
+
+    let out = peerlint().args(["check", "README.md"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8(out.stderr)
+            .unwrap()
+            .contains("README.md: not a file peerlint reads")
+    );
+}

@@ -95,36 +95,41 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>, DiscoverError
                 let is_file = entry.file_type().is_file()
                     || (entry.path_is_symlink() && entry.path().is_file());
                 if is_file && kind_of(entry.path()).is_some() {
-                    found.insert(entry.path().to_path_buf(), true);
+                    found.insert(normalize(entry.path()), true);
                 }
             }
         } else {
-            found.insert(root.clone(), true);
+            if kind_of(root).is_none() {
+                return Err(DiscoverError {
+                    path: root.display().to_string(),
+                    reason: "not a file peerlint reads (Terraform `.tf`)".to_string(),
+                });
+            }
+            found.insert(normalize(root), true);
             // The rest of the module, as context.
-            let dir = match root.parent() {
-                Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-                _ => PathBuf::from("."),
+            let dir = root.parent().unwrap_or(Path::new(""));
+            let listing = if dir.as_os_str().is_empty() {
+                std::fs::read_dir(".")
+            } else {
+                std::fs::read_dir(dir)
             };
-            if let Ok(entries) = std::fs::read_dir(&dir) {
-                for entry in entries.flatten() {
-                    let path = entry.path();
-                    let sibling = if root.parent().is_some_and(|p| p.as_os_str().is_empty()) {
-                        PathBuf::from(entry.file_name())
-                    } else {
-                        path.clone()
-                    };
-                    let name = entry.file_name();
-                    if path.is_file()
-                        && kind_of(&path) == kind_of(root)
-                        && !name.to_str().is_some_and(ignored_name)
-                    {
-                        found.entry(sibling).or_insert(false);
-                    }
+            for entry in listing.into_iter().flatten().flatten() {
+                let sibling = dir.join(entry.file_name());
+                let hidden = entry.file_name().to_str().is_some_and(ignored_name);
+                if !hidden && sibling.is_file() && kind_of(&sibling).is_some() {
+                    found.entry(normalize(&sibling)).or_insert(false);
                 }
             }
         }
     }
     Ok(found.into_iter().collect())
+}
+
+/// `path` without `.` components, so that `./main.tf` and `main.tf` are one file.
+fn normalize(path: &Path) -> PathBuf {
+    path.components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .collect()
 }
 
 fn io_reason(e: &std::io::Error) -> String {
