@@ -100,11 +100,6 @@ impl SourceFile {
         (line as u32, column as u32)
     }
 
-    /// The byte offset of a 1-based line (its first byte), if the file has that line.
-    pub fn line_start(&self, line: u32) -> Option<u32> {
-        self.line_starts.get(line.checked_sub(1)? as usize).copied()
-    }
-
     fn clamp(&self, offset: u32) -> u32 {
         let mut offset = (offset as usize).min(self.text.len());
         while !self.text.is_char_boundary(offset) {

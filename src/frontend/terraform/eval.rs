@@ -205,12 +205,9 @@ impl<'m, 'a> Evaluator<'m, 'a> {
 
     /// The symbol of a part of a symbolic value (`.name`, `["key"]`).
     fn derived(&self, n: u32, step: &str) -> Value {
-        let base = self
-            .symbols
-            .borrow()
-            .get((n - self.symbol_base.min(n)) as usize)
-            .filter(|_| n >= self.symbol_base)
-            .cloned();
+        let base = n
+            .checked_sub(self.symbol_base)
+            .and_then(|i| self.symbols.borrow().get(i as usize).cloned());
         match base {
             Some(origin) => self.symbol(format!("{origin}{step}")),
             // A symbol of another module: its parts are simply unknown.
