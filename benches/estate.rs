@@ -9,6 +9,7 @@
 //! overlaps its hub, so the rules have something to report.
 
 use peerlint::config::Config;
+use peerlint::frontend::{Disk, LoadOptions};
 use peerlint::report::{Format, RenderOptions};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -108,7 +109,12 @@ resource "azurerm_virtual_network_peering" "hub_to_spoke{i}" {{
 
 fn lint_once(root: &Path) -> (Duration, peerlint::Summary) {
     let start = Instant::now();
-    let outcome = peerlint::check_paths(&[root.to_path_buf()], &Config::default(), None).unwrap();
+    let options = LoadOptions {
+        files: &Disk,
+        ..LoadOptions::default()
+    };
+    let outcome =
+        peerlint::check_paths(&[root.to_path_buf()], &Config::default(), None, &options).unwrap();
     let mut sink = std::io::sink();
     peerlint::report::render(
         &outcome,

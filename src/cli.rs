@@ -5,6 +5,7 @@
 
 use crate::config::Config;
 use crate::diagnostic::Severity;
+use crate::frontend::{Disk, FileSource, LoadOptions};
 use crate::report::{self, Format, RenderOptions};
 use crate::rules;
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -54,6 +55,8 @@ pub enum Command {
     DebugModel {
         #[arg(value_name = "PATH", default_value = ".")]
         paths: Vec<PathBuf>,
+        #[command(flatten)]
+        values: ValueArgs,
     },
 }
 
@@ -74,6 +77,57 @@ pub struct CheckArgs {
     /// When to colour the human output (`auto`: on a terminal, unless NO_COLOR is set).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
+
+    #[command(flatten)]
+    pub values: ValueArgs,
+
+    /// Also say, on standard error, what peerlint could not follow (a module that is not
+    /// installed, a `for_each` too large to expand).
+    #[arg(long, short)]
+    pub verbose: bool,
+}
+
+/// Variable values for the root modules, as Terraform takes them. Together with
+/// `TF_VAR_name` environment variables and the `terraform.tfvars`/`*.auto.tfvars` files of
+/// each root module, in Terraform's order of precedence.
+#[derive(Debug, Args)]
+pub struct ValueArgs {
+    /// Set a root module variable, as `terraform plan -var` does (repeatable; a literal
+    /// string for string, number and bool variables, an HCL value for the others).
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
+    pub vars: Vec<(String, String)>,
+
+    /// Read root module variables from a `.tfvars` or `.tfvars.json` file, as
+    /// `terraform plan -var-file` does (repeatable, later files win).
+    #[arg(long = "var-file", value_name = "FILE")]
+    pub var_files: Vec<PathBuf>,
+}
+
+fn parse_var(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((name, value)) if !name.trim().is_empty() => {
+            Ok((name.trim().to_string(), value.to_string()))
+        }
+        _ => Err(format!("expected NAME=VALUE, found \"{s}\"")),
+    }
+}
+
+impl ValueArgs {
+    /// The load options for these values, with `TF_VAR_…` read from the environment.
+    fn options<'f>(&self, files: &'f dyn FileSource) -> LoadOptions<'f> {
+        let env_vars = std::env::vars_os()
+            .filter_map(|(k, v)| {
+                let name = k.to_str()?.strip_prefix("TF_VAR_")?.to_string();
+                Some((name, v.to_str()?.to_string()))
+            })
+            .collect();
+        LoadOptions {
+            files,
+            vars: self.vars.clone(),
+            var_files: self.var_files.clone(),
+            env_vars,
+        }
+    }
 }
 
 /// The lowest severity that makes `check` exit with status 1.
@@ -125,8 +179,14 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Status, String> {
     let io = |e: std::io::Error| format!("cannot write the output: {e}");
     match cli.command {
         Command::Check(args) => {
-            let outcome = crate::check_paths(&args.paths, &config, cwd.as_deref())
+            let options = args.values.options(&Disk);
+            let outcome = crate::check_paths(&args.paths, &config, cwd.as_deref(), &options)
                 .map_err(|e| e.to_string())?;
+            if args.verbose {
+                for note in &outcome.notes {
+                    eprintln!("peerlint: note: {note}");
+                }
+            }
             let color = match args.color {
                 ColorChoice::Always => true,
                 ColorChoice::Never => false,
@@ -156,9 +216,10 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Status, String> {
             }
             Ok(Status::Clean)
         }
-        Command::DebugModel { paths } => {
-            let outcome =
-                crate::check_paths(&paths, &config, cwd.as_deref()).map_err(|e| e.to_string())?;
+        Command::DebugModel { paths, values } => {
+            let options = values.options(&Disk);
+            let outcome = crate::check_paths(&paths, &config, cwd.as_deref(), &options)
+                .map_err(|e| e.to_string())?;
             writeln!(out, "{:#?}", outcome.model).map_err(io)?;
             Ok(Status::Clean)
         }

@@ -212,6 +212,10 @@ pub struct Vnet {
     pub location: Spanned<Value<Location>>,
     pub address_space: AddressSpace,
     pub model: DeploymentModel,
+    /// Declared elsewhere and only read here (a Terraform data source, an ARM `existing`
+    /// resource): its identity is known, its contents are not. The linker prefers a VNet
+    /// that is declared over one that is only read.
+    pub existing: bool,
     /// The declaration (block or object) as a whole.
     pub origin: Span,
     /// Filled in by the linker.

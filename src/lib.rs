@@ -18,7 +18,7 @@ pub mod source;
 
 use config::Config;
 use diagnostic::{Diagnostic, Severity};
-use frontend::InputFile;
+use frontend::{InputFile, LoadOptions};
 use ir::Model;
 use rules::Level;
 use source::SourceMap;
@@ -30,6 +30,8 @@ pub struct Outcome {
     pub model: Model,
     /// Sorted by file, offset, rule; levels applied; `off` rules removed.
     pub diagnostics: Vec<Diagnostic>,
+    /// What the frontends could not follow (shown with `--verbose`).
+    pub notes: Vec<String>,
     checked: Vec<bool>,
 }
 
@@ -64,8 +66,13 @@ impl Outcome {
 }
 
 /// Lints files held in memory. Paths are shown relative to `cwd` when under it.
-pub fn lint(inputs: Vec<InputFile>, config: &Config, cwd: Option<&Path>) -> Outcome {
-    let loaded = frontend::load(inputs, cwd);
+pub fn lint(
+    inputs: Vec<InputFile>,
+    config: &Config,
+    cwd: Option<&Path>,
+    options: &LoadOptions<'_>,
+) -> Outcome {
+    let loaded = frontend::load(inputs, cwd, options);
     let mut diagnostics = loaded.diagnostics;
     diagnostics.extend(rules::run(&loaded.model, |id| {
         config.level(id) != Level::Off
@@ -98,16 +105,29 @@ pub fn lint(inputs: Vec<InputFile>, config: &Config, cwd: Option<&Path>) -> Outc
         sources,
         model: loaded.model,
         diagnostics,
+        notes: loaded.notes,
         checked: loaded.checked,
     }
 }
 
-/// Discovers, reads and lints the files under `paths`.
+/// Discovers, reads and lints the files under `paths`; `--var-file` files given in
+/// `options.var_files` are read too. Files the checked code calls as modules are read
+/// through `options.files`.
 pub fn check_paths(
     paths: &[PathBuf],
     config: &Config,
     cwd: Option<&Path>,
+    options: &LoadOptions<'_>,
 ) -> Result<Outcome, frontend::DiscoverError> {
-    let files = frontend::discover(paths)?;
-    Ok(lint(frontend::read(files), config, cwd))
+    let mut files = frontend::discover(paths)?;
+    for var_file in &options.var_files {
+        if !var_file.is_file() {
+            return Err(frontend::DiscoverError {
+                path: var_file.display().to_string(),
+                reason: "no such variables file".to_string(),
+            });
+        }
+        files.push((var_file.clone(), true));
+    }
+    Ok(lint(frontend::read(files), config, cwd, options))
 }

@@ -4,6 +4,7 @@
 //! rule the folder is named after. The human output of every case is snapshotted.
 
 use peerlint::config::Config;
+use peerlint::frontend::{Disk, LoadOptions};
 use peerlint::report::{self, Format, RenderOptions};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -65,10 +66,15 @@ fn fixtures() {
                 entry.1 += 1;
             }
             let rel = case.strip_prefix(manifest).unwrap().to_path_buf();
+            let options = LoadOptions {
+                files: &Disk,
+                ..LoadOptions::default()
+            };
             let outcome = peerlint::check_paths(
                 std::slice::from_ref(&rel),
                 &Config::default(),
                 Some(manifest),
+                &options,
             )
             .unwrap();
             let prefix = format!("{}/", rel.display());

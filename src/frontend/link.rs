@@ -73,15 +73,25 @@ fn resolve(model: &Model, index: &Index, key: &VnetKey) -> Option<VnetId> {
         .copied()
         .filter(|&id| same(&key.subscription, &model.vnet(id).subscription))
         .collect();
-    match exact.len() {
-        1 => return Some(exact[0]),
-        0 => {}
+    let declared: Vec<VnetId> = exact
+        .iter()
+        .copied()
+        .filter(|&id| !model.vnet(id).existing)
+        .collect();
+    match (exact.len(), declared.len()) {
+        (1, _) => return Some(exact[0]),
+        (_, 1) => return Some(declared[0]),
+        (0, _) => {}
         _ => return None,
     }
-    let compatible: Vec<VnetId> = candidates
+    let mut compatible: Vec<VnetId> = candidates
         .into_iter()
         .filter(|&id| !different(&key.subscription, &model.vnet(id).subscription))
         .collect();
+    if compatible.len() > 1 {
+        // A VNet declared here wins over the same VNet only read (a data source).
+        compatible.retain(|&id| !model.vnet(id).existing);
+    }
     (compatible.len() == 1).then(|| compatible[0])
 }
 
@@ -121,6 +131,7 @@ mod tests {
             },
             address_space: AddressSpace::unknown(),
             model: DeploymentModel::ResourceManager,
+            existing: false,
             origin: span(),
             subnets: vec![],
             gateways: vec![],

@@ -11,6 +11,7 @@ use crate::diagnostic::{Diagnostic, Label};
 use crate::ir::{Model, Span};
 use crate::rules::input::SYNTAX_ERROR;
 use crate::source::{FileId, SourceFile, SourceMap, display_path};
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -33,24 +34,196 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
     /// Per file, whether it is checked (see [`InputFile::checked`]).
     pub checked: Vec<bool>,
+    /// What the frontends could not follow (a module that is not installed, …), for
+    /// `--verbose`.
+    pub notes: Vec<String>,
 }
 
 /// Which frontend reads a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
+pub(crate) enum Kind {
     Terraform,
     /// Terraform's JSON syntax: not read yet, but part of its module.
     TerraformJson,
+    /// Variable values Terraform reads by itself from a root module's folder
+    /// (`terraform.tfvars`, `*.auto.tfvars`, and their `.json` forms).
+    TfVars,
 }
 
-fn kind_of(path: &Path) -> Option<Kind> {
+pub(crate) fn kind_of(path: &Path) -> Option<Kind> {
     let name = path.file_name()?.to_str()?;
     if name.ends_with(".tf") {
         Some(Kind::Terraform)
     } else if name.ends_with(".tf.json") {
         Some(Kind::TerraformJson)
+    } else if matches!(name, "terraform.tfvars" | "terraform.tfvars.json")
+        || name.ends_with(".auto.tfvars")
+        || name.ends_with(".auto.tfvars.json")
+    {
+        Some(Kind::TfVars)
     } else {
         None
+    }
+}
+
+/// Where the frontends read files the checked paths do not include: the folders of
+/// modules that checked code calls, and `.terraform/modules/modules.json`. The command
+/// line reads them from disk; an editor may answer from its buffers.
+pub trait FileSource {
+    /// The Terraform files (`*.tf`, `*.tf.json`) directly in `dir`.
+    fn folder(&self, dir: &Path) -> Vec<InputFile>;
+    /// One file's bytes, if it exists.
+    fn file(&self, path: &Path) -> Option<Vec<u8>>;
+}
+
+/// Reads from disk.
+pub struct Disk;
+
+impl FileSource for Disk {
+    fn folder(&self, dir: &Path) -> Vec<InputFile> {
+        let listing = if dir.as_os_str().is_empty() {
+            std::fs::read_dir(".")
+        } else {
+            std::fs::read_dir(dir)
+        };
+        let mut files: Vec<PathBuf> = listing
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| dir.join(e.file_name()))
+            .filter(|p| {
+                let hidden = p
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(ignored_name);
+                !hidden
+                    && p.is_file()
+                    && matches!(kind_of(p), Some(Kind::Terraform | Kind::TerraformJson))
+            })
+            .collect();
+        files.sort();
+        files
+            .into_iter()
+            .map(|path| InputFile {
+                content: std::fs::read(&path).map_err(|e| io_reason(&e)),
+                path,
+                checked: false,
+            })
+            .collect()
+    }
+
+    fn file(&self, path: &Path) -> Option<Vec<u8>> {
+        std::fs::read(path).ok()
+    }
+}
+
+/// Nothing beyond the files given.
+pub struct NoFiles;
+
+impl FileSource for NoFiles {
+    fn folder(&self, _: &Path) -> Vec<InputFile> {
+        Vec::new()
+    }
+
+    fn file(&self, _: &Path) -> Option<Vec<u8>> {
+        None
+    }
+}
+
+/// How a run reads what the checked files do not say.
+pub struct LoadOptions<'a> {
+    pub files: &'a dyn FileSource,
+    /// `--var NAME=VALUE`, in order.
+    pub vars: Vec<(String, String)>,
+    /// `--var-file FILE`, in order (their contents are among the inputs).
+    pub var_files: Vec<PathBuf>,
+    /// `TF_VAR_name` environment variables, as `(name, value)`.
+    pub env_vars: Vec<(String, String)>,
+}
+
+impl Default for LoadOptions<'_> {
+    fn default() -> Self {
+        LoadOptions {
+            files: &NoFiles,
+            vars: Vec::new(),
+            var_files: Vec::new(),
+            env_vars: Vec::new(),
+        }
+    }
+}
+
+/// The files of a run as the frontends build it up: what was given, then what they ask
+/// for (module folders), all decoded into one [`SourceMap`].
+pub(crate) struct Workspace<'a> {
+    pub sources: SourceMap,
+    pub checked: Vec<bool>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub notes: Vec<String>,
+    files: &'a dyn FileSource,
+    cwd: Option<PathBuf>,
+    known: std::collections::HashSet<PathBuf>,
+}
+
+impl Workspace<'_> {
+    /// Decodes and adds a file; `None` (with a diagnostic) when it cannot be read or is
+    /// not UTF-8, or when it was added before.
+    pub(crate) fn add(&mut self, input: InputFile) -> Option<FileId> {
+        let path = normalize(&input.path);
+        if !self.known.insert(path.clone()) {
+            return None;
+        }
+        let display = display_path(&path, self.cwd.as_deref());
+        let bytes = match input.content {
+            Ok(bytes) => bytes,
+            Err(reason) => {
+                let id = self.sources.add(SourceFile::new(path, display, ""));
+                self.checked.push(input.checked);
+                self.diagnostics.push(Diagnostic::new(
+                    SYNTAX_ERROR,
+                    format!("cannot read file: {reason}"),
+                    Label::new(Span::new(id, 0..0), "unreadable"),
+                ));
+                return None;
+            }
+        };
+        let (file, invalid_at) = SourceFile::decode(path, display, &bytes);
+        let id = self.sources.add(file);
+        self.checked.push(input.checked);
+        if let Some(at) = invalid_at {
+            let byte = bytes
+                .get(at as usize + if self.sources.get(id).bom { 3 } else { 0 })
+                .copied()
+                .unwrap_or(0);
+            self.diagnostics.push(
+                Diagnostic::new(
+                    SYNTAX_ERROR,
+                    format!("file is not valid UTF-8 (byte 0x{byte:02X})"),
+                    Label::new(Span::new(id, at as usize..at as usize + 1), "invalid UTF-8"),
+                )
+                .with_help("save the file as UTF-8; Terraform reads UTF-8 only"),
+            );
+            return None;
+        }
+        Some(id)
+    }
+
+    /// Adds the Terraform files of a folder the checked files did not include.
+    pub(crate) fn load_folder(&mut self, dir: &Path) -> Vec<FileId> {
+        let inputs = self.files.folder(dir);
+        inputs.into_iter().filter_map(|i| self.add(i)).collect()
+    }
+
+    /// Adds one more file (as context), if it exists.
+    pub(crate) fn load_file(&mut self, path: &Path) -> Option<FileId> {
+        if self.known.contains(&normalize(path)) {
+            return None;
+        }
+        let bytes = self.files.file(path)?;
+        self.add(InputFile {
+            path: path.to_path_buf(),
+            content: Ok(bytes),
+            checked: false,
+        })
     }
 }
 
@@ -126,7 +299,7 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>, DiscoverError
 }
 
 /// `path` without `.` components, so that `./main.tf` and `main.tf` are one file.
-fn normalize(path: &Path) -> PathBuf {
+pub(crate) fn normalize(path: &Path) -> PathBuf {
     path.components()
         .filter(|c| !matches!(c, std::path::Component::CurDir))
         .collect()
@@ -154,66 +327,43 @@ pub fn read(files: Vec<(PathBuf, bool)>) -> Vec<InputFile> {
 
 /// Decodes the files, runs each frontend over its files, and links the model. Paths are
 /// shown relative to `cwd` when under it.
-pub fn load(mut inputs: Vec<InputFile>, cwd: Option<&Path>) -> Loaded {
+pub fn load(mut inputs: Vec<InputFile>, cwd: Option<&Path>, options: &LoadOptions<'_>) -> Loaded {
     inputs.sort_by(|a, b| a.path.cmp(&b.path));
-    let mut sources = SourceMap::new();
-    let mut diagnostics = Vec::new();
-    let mut checked = Vec::new();
-    let mut terraform_files: Vec<FileId> = Vec::new();
-    let mut terraform_json: Vec<FileId> = Vec::new();
+    let mut ws = Workspace {
+        sources: SourceMap::new(),
+        checked: Vec::new(),
+        diagnostics: Vec::new(),
+        notes: Vec::new(),
+        files: options.files,
+        cwd: cwd.map(Path::to_path_buf),
+        known: Default::default(),
+    };
+    let mut terraform = terraform::Files::default();
     for input in inputs {
-        let display = display_path(&input.path, cwd);
-        let bytes = match input.content {
-            Ok(bytes) => bytes,
-            Err(reason) => {
-                let id = sources.add(SourceFile::new(input.path, display, ""));
-                checked.push(input.checked);
-                diagnostics.push(Diagnostic::new(
-                    SYNTAX_ERROR,
-                    format!("cannot read file: {reason}"),
-                    Label::new(Span::new(id, 0..0), "unreadable"),
-                ));
-                continue;
-            }
-        };
-        let (file, invalid_at) = SourceFile::decode(input.path, display, &bytes);
-        let path = file.path.clone();
-        let id = sources.add(file);
-        checked.push(input.checked);
-        if let Some(at) = invalid_at {
-            let byte = bytes
-                .get(at as usize + if sources.get(id).bom { 3 } else { 0 })
-                .copied()
-                .unwrap_or(0);
-            diagnostics.push(
-                Diagnostic::new(
-                    SYNTAX_ERROR,
-                    format!("file is not valid UTF-8 (byte 0x{byte:02X})"),
-                    Label::new(Span::new(id, at as usize..at as usize + 1), "invalid UTF-8"),
-                )
-                .with_help("save the file as UTF-8; Terraform reads UTF-8 only"),
-            );
+        let kind = kind_of(&input.path);
+        let explicit_vars = options
+            .var_files
+            .iter()
+            .any(|v| normalize(v) == normalize(&input.path));
+        let Some(id) = ws.add(input) else {
             continue;
-        }
-        match kind_of(&path) {
-            Some(Kind::Terraform) => terraform_files.push(id),
-            Some(Kind::TerraformJson) => terraform_json.push(id),
+        };
+        match kind {
+            _ if explicit_vars => terraform.var_files.push(id),
+            Some(Kind::Terraform) => terraform.tf.push(id),
+            Some(Kind::TerraformJson) => terraform.json.push(id),
+            Some(Kind::TfVars) => terraform.auto_vars.push(id),
             None => {}
         }
     }
     let mut model = Model::default();
-    terraform::lower(
-        &sources,
-        &terraform_files,
-        &terraform_json,
-        &mut model,
-        &mut diagnostics,
-    );
+    terraform::lower(&mut ws, terraform, options, &mut model);
     link::link(&mut model);
     Loaded {
-        sources,
+        sources: ws.sources,
         model,
-        diagnostics,
-        checked,
+        diagnostics: ws.diagnostics,
+        checked: ws.checked,
+        notes: ws.notes,
     }
 }

@@ -9,7 +9,7 @@ use crate::ir::{
 };
 use crate::resource_id::parse_resource_group;
 
-pub(super) fn lower(cx: &mut Cx<'_, '_, '_>, model: &mut Model) {
+pub(super) fn lower(cx: &mut Cx<'_, '_, '_, '_>, model: &mut Model) {
     let body = cx.body();
     let ty = cx.attr(body, "type");
     let ir::Value::Known(ty) = cx.string(ty).0 else {
@@ -31,7 +31,7 @@ pub(super) fn lower(cx: &mut Cx<'_, '_, '_>, model: &mut Model) {
 }
 
 /// `body.properties`: unknown when `body` is, `None` when it is not written.
-fn props<'a>(cx: &mut Cx<'_, '_, 'a>) -> Option<Arg<'a>> {
+fn props<'a>(cx: &mut Cx<'_, '_, '_, 'a>) -> Option<Arg<'a>> {
     let mut body = cx.attr(cx.body(), "body")?;
     // azapi 1.x takes `jsonencode(…)`: a JSON string.
     if let Value::String(text) = &body.value
@@ -42,7 +42,7 @@ fn props<'a>(cx: &mut Cx<'_, '_, 'a>) -> Option<Arg<'a>> {
     body.get("properties", cx.file())
 }
 
-fn get<'a>(cx: &Cx<'_, '_, '_>, arg: &Option<Arg<'a>>, path: &[&str]) -> Option<Arg<'a>> {
+fn get<'a>(cx: &Cx<'_, '_, '_, '_>, arg: &Option<Arg<'a>>, path: &[&str]) -> Option<Arg<'a>> {
     let mut cur = arg.clone()?;
     for key in path {
         cur = cur.get(key, cx.file())?;
@@ -50,7 +50,7 @@ fn get<'a>(cx: &Cx<'_, '_, '_>, arg: &Option<Arg<'a>>, path: &[&str]) -> Option<
     Some(cur)
 }
 
-fn vnet(cx: &mut Cx<'_, '_, '_>, model: &mut Model, kind: DeploymentModel) {
+fn vnet(cx: &mut Cx<'_, '_, '_, '_>, model: &mut Model, kind: DeploymentModel) {
     let body = cx.body();
     let name = cx.attr(body, "name");
     let (name, _) = cx.identity(name, Some("name"));
@@ -79,6 +79,7 @@ fn vnet(cx: &mut Cx<'_, '_, '_>, model: &mut Model, kind: DeploymentModel) {
         location,
         address_space,
         model: kind,
+        existing: false,
         origin: cx.header(),
         subnets: Vec::new(),
         gateways: Vec::new(),
@@ -105,7 +106,7 @@ fn vnet(cx: &mut Cx<'_, '_, '_>, model: &mut Model, kind: DeploymentModel) {
     }
 }
 
-fn subnet(cx: &mut Cx<'_, '_, '_>, model: &mut Model) {
+fn subnet(cx: &mut Cx<'_, '_, '_, '_>, model: &mut Model) {
     let body = cx.body();
     let name = cx.attr(body, "name");
     let (name, _) = cx.identity(name, Some("name"));
@@ -128,7 +129,7 @@ fn subnet(cx: &mut Cx<'_, '_, '_>, model: &mut Model) {
     });
 }
 
-fn gateway(cx: &mut Cx<'_, '_, '_>, model: &mut Model) {
+fn gateway(cx: &mut Cx<'_, '_, '_, '_>, model: &mut Model) {
     let body = cx.body();
     let name = cx.attr(body, "name");
     let (name, _) = cx.string(name);
@@ -163,7 +164,7 @@ fn gateway(cx: &mut Cx<'_, '_, '_>, model: &mut Model) {
     });
 }
 
-fn peering(cx: &mut Cx<'_, '_, '_>, model: &mut Model) {
+fn peering(cx: &mut Cx<'_, '_, '_, '_>, model: &mut Model) {
     let body = cx.body();
     let parent = cx.attr(body, "parent_id");
     let local = cx.vnet_ref(parent, "a virtual network id");

@@ -1,19 +1,24 @@
 //! The evaluator: what Terraform would know of a module's values before `plan`.
 //!
-//! A module is a set of addressable values (`var.x`, `local.x`, `type.name.attr`),
-//! evaluated lazily and memoised by address; an address met again while it is being
-//! evaluated is a cycle and evaluates to `Unknown`. Expressions are evaluated straight from
-//! hcl-edit's syntax tree, so the caller keeps every span. What cannot be known statically
-//! is `Unknown`; what Terraform itself would reject is `Error`, which does not cross an
-//! address: seen from elsewhere it is `Unknown`, so each failure is reported once.
+//! A module instance is a set of addressable values (`var.x`, `local.x`,
+//! `type.name[key].attr`, `module.m[key].output`), evaluated lazily and memoised by
+//! address; an address met again while it is being evaluated is a cycle and evaluates to
+//! `Unknown`. Expressions are evaluated straight from hcl-edit's syntax tree, so the caller
+//! keeps every span. What cannot be known statically is `Unknown`, or a `Symbol` when it is
+//! one value wherever it is used (a variable given at plan time, a computed attribute);
+//! what Terraform itself would reject is `Error`, which does not cross an address: seen
+//! from elsewhere it is `Unknown`, so each failure is reported once.
+//!
+//! Module calls are evaluated as child evaluators, one per instance, created when first
+//! needed; a [`Session`] holds what one root module's whole tree shares.
 
 use super::azurerm::{self, IdShape};
 use super::functions;
-use super::module::{Mode, Module, ResourceDecl};
+use super::module::{Decl, Mode, Module, Modules, ResourceDecl};
+use super::scope::{Instances, Key, Scope};
 use super::types;
 use super::value::Value;
 use crate::ir::token;
-use crate::source::FileId;
 use hcl::edit::Decorated;
 use hcl::edit::expr::{
     BinaryOperator, Expression, ForExpr, FuncCall, ObjectKey, Traversal, TraversalOperator,
@@ -22,172 +27,65 @@ use hcl::edit::expr::{
 use hcl::edit::structure::Body;
 use hcl::edit::template::{Directive, Element, Template};
 use std::cell::{Cell, RefCell};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 /// Deeper nesting than this evaluates to an error instead of exhausting the stack.
-const MAX_DEPTH: u32 = 128;
+const MAX_DEPTH: u32 = 160;
 /// Largest collection a `for` expression or directive iterates.
 const MAX_ITEMS: usize = 100_000;
+/// Most instances one `count` or `for_each` expands to; beyond, they are unknown.
+const MAX_INSTANCES: usize = 10_000;
+/// Deepest chain of module calls followed.
+const MAX_MODULE_DEPTH: usize = 24;
 
-/// A local variable binding (`for` expression variables, later `each` and `count`).
-pub(crate) struct Frame<'s> {
-    name: &'s str,
-    value: Value,
-    parent: Option<&'s Frame<'s>>,
+/// A value given to a variable from outside the module.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Input {
+    Value(Value),
+    /// From `--var` or `TF_VAR_…`: a literal string for a primitive type, else HCL.
+    Text(String),
 }
 
-/// Where an expression is evaluated: its file, and the local variables in scope.
-#[derive(Clone, Copy)]
-pub(crate) struct Scope<'s> {
-    pub file: FileId,
-    frame: Option<&'s Frame<'s>>,
-}
-
-impl<'s> Scope<'s> {
-    pub(crate) fn root(file: FileId) -> Scope<'static> {
-        Scope { file, frame: None }
-    }
-
-    fn lookup(&self, name: &str) -> Option<&'s Value> {
-        let mut f = self.frame;
-        while let Some(frame) = f {
-            if frame.name == name {
-                return Some(&frame.value);
-            }
-            f = frame.parent;
-        }
-        None
-    }
-
-    fn frame(&self, name: &'s str, value: Value) -> Frame<'s> {
-        Frame {
-            name,
-            value,
-            parent: self.frame,
-        }
-    }
-
-    fn with(&self, frame: &'s Frame<'s>) -> Scope<'s> {
-        Scope {
-            file: self.file,
-            frame: Some(frame),
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-enum Addr {
-    Var(String),
-    Local(String),
-    Attr(Mode, String, String, String),
-}
-
-/// Evaluates the values of one module.
-pub(crate) struct Evaluator<'m, 'a> {
-    pub module: &'m Module<'a>,
-    /// Values given to variables from outside (tfvars, a module call); else the default.
-    inputs: HashMap<String, Value>,
-    /// The subscription of each provider configuration (`("azurerm", "")` is the default
-    /// one): a literal id or a symbolic-subscription token.
-    providers: HashMap<(String, String), String>,
-    memo: RefCell<HashMap<Addr, Value>>,
-    active: RefCell<HashSet<Addr>>,
-    depth: Cell<u32>,
-    /// The symbols this evaluator introduced: what each stands for, numbered from
-    /// `symbol_base`; and the symbol of each origin, so one origin has one symbol.
+/// What one root module's evaluation shares across its module tree.
+pub(crate) struct Session<'m, 'a> {
+    pub modules: &'m Modules<'a>,
+    /// The root module's folder (where `.terraform/modules` is).
+    pub root: PathBuf,
     symbols: RefCell<Vec<String>>,
     symbol_base: u32,
     symbol_of: RefCell<HashMap<String, u32>>,
+    depth: Cell<u32>,
+    notes: RefCell<BTreeSet<String>>,
 }
 
-impl<'m, 'a> Evaluator<'m, 'a> {
-    /// The symbols it introduces are numbered from `symbol_base`; [`Evaluator::symbols`]
-    /// says what they stand for.
-    pub(crate) fn new(
-        module: &'m Module<'a>,
-        inputs: HashMap<String, Value>,
-        symbol_base: u32,
-    ) -> Self {
-        let mut ev = Evaluator {
-            module,
-            inputs,
-            providers: HashMap::new(),
-            memo: RefCell::new(HashMap::new()),
-            active: RefCell::new(HashSet::new()),
-            depth: Cell::new(0),
+impl<'m, 'a> Session<'m, 'a> {
+    /// Symbols are numbered from `symbol_base`.
+    pub(crate) fn new(modules: &'m Modules<'a>, root: PathBuf, symbol_base: u32) -> Self {
+        Session {
+            modules,
+            root,
             symbols: RefCell::new(Vec::new()),
             symbol_base,
             symbol_of: RefCell::new(HashMap::new()),
-        };
-        let dir = crate::source::display_path(&module.dir, None);
-        let mut configs: Vec<(String, String, Option<String>)> = Vec::new();
-        for p in &module.providers {
-            let name = p.block.labels[0].as_str().to_string();
-            let alias = p
-                .attr("alias")
-                .and_then(|a| {
-                    ev.eval(&a.value, Scope::root(p.file))
-                        .to_str()
-                        .ok()
-                        .flatten()
-                })
-                .unwrap_or_default();
-            let subscription = p
-                .attr("subscription_id")
-                .map(|a| ev.eval(&a.value, Scope::root(p.file)))
-                .and_then(|v| match v {
-                    Value::String(s) if !token::is_opaque(&s) && !s.is_empty() => Some(s),
-                    _ => None,
-                });
-            configs.push((name, alias, subscription));
+            depth: Cell::new(0),
+            notes: RefCell::new(BTreeSet::new()),
         }
-        if !configs
-            .iter()
-            .any(|(n, a, _)| n == "azurerm" && a.is_empty())
-        {
-            configs.push(("azurerm".into(), String::new(), None));
-        }
-        for (name, alias, subscription) in configs {
-            let text = subscription.unwrap_or_else(|| {
-                let shown = if alias.is_empty() {
-                    name.clone()
-                } else {
-                    format!("{name}.{alias}")
-                };
-                match ev.symbol(format!("subscription of provider {shown} in {dir}")) {
-                    Value::Symbol(n) => token::symbol(n),
-                    _ => token::UNKNOWN.to_string(),
-                }
-            });
-            ev.providers.entry((name, alias)).or_insert(text);
-        }
-        ev
     }
 
-    /// The subscription (literal or token) of the provider configuration a resource uses.
-    pub(crate) fn subscription_of(&self, r: &ResourceDecl<'_>) -> String {
-        let provider_name = r.ty.split('_').next().unwrap_or_default().to_string();
-        let alias = r
-            .decl
-            .attr("provider")
-            .and_then(|a| match &a.value {
-                Expression::Traversal(t) => match t.operators.first().map(|o| o.value()) {
-                    Some(TraversalOperator::GetAttr(alias)) => Some(alias.as_str().to_string()),
-                    _ => None,
-                },
-                _ => None,
-            })
-            .unwrap_or_default();
-        self.providers
-            .get(&(provider_name.clone(), alias))
-            .or_else(|| self.providers.get(&(provider_name, String::new())))
-            .cloned()
-            .unwrap_or_else(|| token::UNKNOWN.to_string())
-    }
-
-    /// What the symbols introduced by this evaluator stand for, in number order.
+    /// What the symbols introduced stand for, in number order.
     pub(crate) fn symbols(&self) -> Vec<String> {
         self.symbols.borrow().clone()
+    }
+
+    /// What peerlint could not follow (shown with `--verbose`).
+    pub(crate) fn notes(&self) -> Vec<String> {
+        self.notes.borrow().iter().cloned().collect()
+    }
+
+    fn note(&self, text: String) {
+        self.notes.borrow_mut().insert(text);
     }
 
     /// The symbol of an origin (`var.x`, `random_string.suffix.result`): the same origin
@@ -210,9 +108,144 @@ impl<'m, 'a> Evaluator<'m, 'a> {
             .and_then(|i| self.symbols.borrow().get(i as usize).cloned());
         match base {
             Some(origin) => self.symbol(format!("{origin}{step}")),
-            // A symbol of another module: its parts are simply unknown.
             None => Value::Unknown,
         }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Addr {
+    Var(String),
+    Local(String),
+    Output(String),
+    Instances(Mode, String, String),
+    Attr(Mode, String, String, Key, String),
+}
+
+/// A module call's instances, each a child evaluator; `None` when the module's source is
+/// not available.
+type Children<'s, 'm, 'a> = Option<(Instances, BTreeMap<Key, Rc<Evaluator<'s, 'm, 'a>>>)>;
+
+/// Evaluates the values of one module instance.
+pub(crate) struct Evaluator<'s, 'm, 'a> {
+    pub session: &'s Session<'m, 'a>,
+    pub module: &'m Module<'a>,
+    /// The call path to this instance: empty for a root, `module.spoke["a"].` for a child.
+    pub path: String,
+    /// The module call names from the root (`["spoke", "peering"]`), as
+    /// `.terraform/modules/modules.json` keys them.
+    names: Vec<String>,
+    /// The module folders from the root to this one (for cycles).
+    ancestry: Vec<PathBuf>,
+    /// Values given to variables from outside (tfvars, a module call); else the default.
+    inputs: HashMap<String, Input>,
+    /// The subscription of each provider configuration (`("azurerm", "")` is the default
+    /// one): a literal id or a symbol token.
+    providers: HashMap<(String, String), String>,
+    memo: RefCell<HashMap<Addr, Value>>,
+    active: RefCell<HashSet<Addr>>,
+    instances: RefCell<HashMap<(Mode, String, String), Instances>>,
+    calls: RefCell<HashMap<String, Rc<Children<'s, 'm, 'a>>>>,
+}
+
+impl<'s, 'm, 'a> Evaluator<'s, 'm, 'a> {
+    /// The evaluator of a root module.
+    pub(crate) fn root(
+        session: &'s Session<'m, 'a>,
+        module: &'m Module<'a>,
+        inputs: HashMap<String, Input>,
+    ) -> Self {
+        let mut ev = Evaluator::bare(session, module, String::new(), Vec::new(), inputs);
+        ev.ancestry = vec![module.dir.clone()];
+        ev.configure_providers(HashMap::new());
+        ev
+    }
+
+    fn bare(
+        session: &'s Session<'m, 'a>,
+        module: &'m Module<'a>,
+        path: String,
+        names: Vec<String>,
+        inputs: HashMap<String, Input>,
+    ) -> Self {
+        Evaluator {
+            session,
+            module,
+            path,
+            names,
+            ancestry: Vec::new(),
+            inputs,
+            providers: HashMap::new(),
+            memo: RefCell::new(HashMap::new()),
+            active: RefCell::new(HashSet::new()),
+            instances: RefCell::new(HashMap::new()),
+            calls: RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// Sets up the provider configurations: those `inherited` from the caller, then the
+    /// module's own `provider` blocks, and a default azurerm one if there is none.
+    fn configure_providers(&mut self, inherited: HashMap<(String, String), String>) {
+        self.providers = inherited;
+        let dir = crate::source::display_path(&self.module.dir, None);
+        for p in &self.module.providers {
+            let name = p.block.labels[0].as_str().to_string();
+            let scope = Scope::root(p.file);
+            let alias = p
+                .attr("alias")
+                .and_then(|a| self.eval(&a.value, &scope).to_str().ok().flatten())
+                .unwrap_or_default();
+            let subscription = p
+                .attr("subscription_id")
+                .map(|a| self.eval(&a.value, &scope))
+                .and_then(|v| match v {
+                    Value::String(s) if !token::is_opaque(&s) && !s.is_empty() => Some(s),
+                    Value::Symbol(n) => Some(token::symbol(n)),
+                    _ => None,
+                });
+            let text = subscription.unwrap_or_else(|| self.provider_symbol(&name, &alias, &dir));
+            self.providers.insert((name, alias), text);
+        }
+        let default = ("azurerm".to_string(), String::new());
+        if !self.providers.contains_key(&default) {
+            let text = self.provider_symbol("azurerm", "", &dir);
+            self.providers.insert(default, text);
+        }
+    }
+
+    fn provider_symbol(&self, name: &str, alias: &str, dir: &str) -> String {
+        let shown = if alias.is_empty() {
+            name.to_string()
+        } else {
+            format!("{name}.{alias}")
+        };
+        match self
+            .session
+            .symbol(format!("subscription of provider {shown} in {dir}"))
+        {
+            Value::Symbol(n) => token::symbol(n),
+            _ => token::UNKNOWN.to_string(),
+        }
+    }
+
+    /// The subscription (literal or token) of the provider configuration a resource uses.
+    pub(crate) fn subscription_of(&self, r: &ResourceDecl<'_>) -> String {
+        let provider_name = r.ty.split('_').next().unwrap_or_default().to_string();
+        let alias = r
+            .decl
+            .attr("provider")
+            .and_then(|a| provider_ref(&a.value))
+            .map(|(_, alias)| alias)
+            .unwrap_or_default();
+        self.providers
+            .get(&(provider_name.clone(), alias))
+            .or_else(|| self.providers.get(&(provider_name, String::new())))
+            .cloned()
+            .unwrap_or_else(|| token::UNKNOWN.to_string())
+    }
+
+    fn symbol(&self, origin: String) -> Value {
+        self.session.symbol(origin)
     }
 
     // ----- addresses ---------------------------------------------------------------------
@@ -231,75 +264,206 @@ impl<'m, 'a> Evaluator<'m, 'a> {
         v
     }
 
-    /// The value of `var.name`.
+    /// The value of `var.name`: given from outside, else the default, converted to the
+    /// variable's type; a symbol when neither is written.
     pub(crate) fn variable(&self, name: &str) -> Value {
         self.memoized(Addr::Var(name.to_string()), || {
             let Some(decl) = self.module.variables.get(name) else {
-                return self.inputs.get(name).cloned().unwrap_or(Value::Unknown);
+                return match self.inputs.get(name) {
+                    Some(Input::Value(v)) => v.clone(),
+                    Some(Input::Text(t)) => Value::String(t.clone()),
+                    None => Value::Unknown,
+                };
             };
             let scope = Scope::root(decl.file);
+            let ty = decl
+                .attr("type")
+                .map(|t| types::parse(&t.value, &|e| self.eval(e, &scope)));
             let value = match (self.inputs.get(name), decl.attr("default")) {
-                (Some(v), _) => v.clone(),
-                (None, Some(attr)) => self.eval(&attr.value, scope),
+                (Some(Input::Value(v)), _) => v.clone(),
+                (Some(Input::Text(text)), _) => self.text_input(text, ty.as_ref()),
+                (None, Some(attr)) => self.eval(&attr.value, &scope),
                 // No default: given at plan time; one value wherever it is used.
-                (None, None) => return self.symbol(format!("var.{name}")),
+                (None, None) => return self.symbol(format!("{}var.{name}", self.path)),
             };
-            match decl.attr("type") {
-                Some(t) => {
-                    let ty = types::parse(&t.value, &|e| self.eval(e, scope));
-                    types::convert(value, &ty)
-                }
+            match &ty {
+                Some(ty) => types::convert(value, ty),
                 None => value,
             }
         })
+    }
+
+    /// A `--var`/`TF_VAR_` value: a literal string for a primitive (or no) type, an HCL
+    /// expression for a collection or object type, as Terraform reads them.
+    fn text_input(&self, text: &str, ty: Option<&types::Type>) -> Value {
+        if ty.is_none_or(types::Type::is_primitive) {
+            return Value::String(text.to_string());
+        }
+        match hcl::edit::parser::parse_expr(text) {
+            Ok(expr) => self.eval(&expr, &Scope::root(crate::source::FileId(u32::MAX))),
+            Err(e) => Value::error(format!(
+                "cannot parse the value given for it: {}",
+                e.message()
+            )),
+        }
     }
 
     /// The value of `local.name`.
     pub(crate) fn local(&self, name: &str) -> Value {
         self.memoized(Addr::Local(name.to_string()), || {
             match self.module.locals.get(name) {
-                Some((file, attr)) => self.eval(&attr.value, Scope::root(*file)),
+                Some((file, attr)) => self.eval(&attr.value, &Scope::root(*file)),
                 None => Value::Unknown,
             }
         })
     }
 
-    /// One attribute of a (single-instance) resource, as other expressions see it. An
+    /// The value of an output of this module.
+    pub(crate) fn output(&self, name: &str) -> Value {
+        self.memoized(Addr::Output(name.to_string()), || {
+            match self.module.outputs.get(name).and_then(|d| {
+                d.attr("value")
+                    .map(|a| self.eval(&a.value, &Scope::root(d.file)))
+            }) {
+                Some(v) => v,
+                None => Value::error(format!("the module has no output \"{name}\"")),
+            }
+        })
+    }
+
+    /// All outputs of this module, as an object.
+    fn outputs(&self) -> Value {
+        Value::Object(
+            self.module
+                .outputs
+                .keys()
+                .map(|name| (name.to_string(), self.output(name)))
+                .collect(),
+        )
+    }
+
+    /// The instances of a resource (or data source).
+    pub(crate) fn resource_instances(&self, r: &ResourceDecl<'_>) -> Instances {
+        let key = (r.mode, r.ty.to_string(), r.name.to_string());
+        if let Some(i) = self.instances.borrow().get(&key) {
+            return i.clone();
+        }
+        let addr = Addr::Instances(r.mode, r.ty.to_string(), r.name.to_string());
+        if !self.active.borrow_mut().insert(addr.clone()) {
+            return Instances::Unknown;
+        }
+        let inst = self.instances_of(&r.decl.block.body, r.decl.file, &r.address());
+        self.active.borrow_mut().remove(&addr);
+        self.instances.borrow_mut().insert(key, inst.clone());
+        inst
+    }
+
+    /// The instances a `count` or `for_each` argument of `body` asks for.
+    fn instances_of(&self, body: &Body, file: crate::source::FileId, what: &str) -> Instances {
+        let scope = Scope::root(file);
+        if let Some(count) = body.get_attribute("count") {
+            return match self.eval(&count.value, &scope).to_number() {
+                Ok(Some(n)) if n >= 0.0 && n.fract() == 0.0 && (n as usize) <= MAX_INSTANCES => {
+                    Instances::Count(n as u32)
+                }
+                Ok(Some(n)) if n as usize > MAX_INSTANCES => {
+                    self.session.note(format!(
+                        "{}{what}: count = {} is more than peerlint expands ({MAX_INSTANCES}); its instances are unknown",
+                        self.path,
+                        super::value::format_number(n)
+                    ));
+                    Instances::Unknown
+                }
+                _ => Instances::Unknown,
+            };
+        }
+        let Some(for_each) = body.get_attribute("for_each") else {
+            return Instances::Single;
+        };
+        let map = match self.eval(&for_each.value, &scope) {
+            Value::Object(map) => map,
+            // A set of strings (lists stand for sets here).
+            Value::List(items) => {
+                let mut map = BTreeMap::new();
+                for item in items {
+                    match item {
+                        Value::String(s) if !token::is_opaque(&s) => {
+                            map.insert(s.clone(), Value::String(s));
+                        }
+                        _ => return Instances::Unknown,
+                    }
+                }
+                map
+            }
+            _ => return Instances::Unknown,
+        };
+        if map.len() > MAX_INSTANCES {
+            self.session.note(format!(
+                "{}{what}: for_each has {} elements, more than peerlint expands ({MAX_INSTANCES}); its instances are unknown",
+                self.path,
+                map.len()
+            ));
+            return Instances::Unknown;
+        }
+        Instances::ForEach(map)
+    }
+
+    /// One attribute of one instance of a resource, as other expressions see it. An
     /// attribute that is not known, or a string with unknown parts, is a symbol: it is one
     /// value, whatever it turns out to be.
-    pub(crate) fn resource_attr(&self, r: &ResourceDecl<'_>, attr: &str) -> Value {
+    pub(crate) fn resource_attr(&self, r: &ResourceDecl<'_>, key: &Key, attr: &str) -> Value {
         let addr = Addr::Attr(
             r.mode,
             r.ty.to_string(),
             r.name.to_string(),
+            key.clone(),
             attr.to_string(),
         );
-        self.memoized(addr, || match self.resource_attr_uncached(r, attr) {
-            Value::Unknown => self.symbol(format!("{}.{attr}", r.address())),
-            Value::String(s) if token::has_unknown(&s) => {
-                self.symbol(format!("{}.{attr}", r.address()))
+        self.memoized(addr, || {
+            let Some(scope) = self.resource_instances(r).scope(key, r.decl.file) else {
+                return Value::Unknown;
+            };
+            match self.resource_attr_uncached(r, key, &scope, attr) {
+                Value::Unknown => self.attr_symbol(r, key, attr),
+                Value::String(s) if token::has_unknown(&s) => self.attr_symbol(r, key, attr),
+                v => v,
             }
-            v => v,
         })
     }
 
-    fn resource_attr_uncached(&self, r: &ResourceDecl<'_>, attr: &str) -> Value {
-        let scope = Scope::root(r.decl.file);
-        if let Some(a) = r.decl.attr(attr) {
+    fn attr_symbol(&self, r: &ResourceDecl<'_>, key: &Key, attr: &str) -> Value {
+        self.symbol(format!(
+            "{}{}{}.{attr}",
+            self.path,
+            r.address(),
+            key.suffix()
+        ))
+    }
+
+    fn resource_attr_uncached(
+        &self,
+        r: &ResourceDecl<'_>,
+        key: &Key,
+        scope: &Scope,
+        attr: &str,
+    ) -> Value {
+        let body = &r.decl.block.body;
+        if let Some(a) = body.get_attribute(attr) {
             return self.eval(&a.value, scope);
         }
-        if r.decl.block.body.get_blocks(attr).next().is_some() {
-            let items = r
-                .decl
-                .block
-                .body
-                .get_blocks(attr)
-                .map(|b| {
-                    let mut obj = self.body_object(&b.body, scope);
+        let (blocks, complete) = self.blocks(body, attr, scope);
+        if !blocks.is_empty() || !complete {
+            if !complete {
+                return Value::Unknown;
+            }
+            let items = blocks
+                .into_iter()
+                .map(|(b, scope)| {
+                    let mut obj = self.body_object(b, &scope);
                     if (r.ty, attr) == azurerm::INLINE_SUBNET
                         && let Value::OpenObject(map) = &mut obj
                     {
-                        let vnet_id = self.resource_attr(r, "id");
+                        let vnet_id = self.resource_attr(r, key, "id");
                         let name = map.get("name").cloned().unwrap_or(Value::Unknown);
                         map.insert(
                             "id".into(),
@@ -311,50 +475,95 @@ impl<'m, 'a> Evaluator<'m, 'a> {
                 .collect();
             return Value::List(items);
         }
-        self.computed_attr(r, attr)
+        self.computed_attr(r, key, attr)
+    }
+
+    /// The nested blocks named `name` in `body`, written out or generated by `dynamic`
+    /// blocks, each with the scope of its content; `false` when a `dynamic` block's
+    /// `for_each` is not known (so the list is incomplete).
+    pub(crate) fn blocks<'b>(
+        &self,
+        body: &'b Body,
+        name: &str,
+        scope: &Scope,
+    ) -> (Vec<(&'b Body, Scope)>, bool) {
+        let mut out = Vec::new();
+        let mut complete = true;
+        for block in body.blocks() {
+            if block.ident.as_str() == name {
+                out.push((&block.body, scope.clone()));
+                continue;
+            }
+            if block.ident.as_str() != "dynamic"
+                || block.labels.first().map(|l| l.as_str()) != Some(name)
+            {
+                continue;
+            }
+            let Some(content) = block.body.get_blocks("content").next() else {
+                continue;
+            };
+            let iterator = match block.body.get_attribute("iterator").map(|a| &a.value) {
+                Some(Expression::Variable(v)) => v.as_str().to_string(),
+                _ => name.to_string(),
+            };
+            let items = block
+                .body
+                .get_attribute("for_each")
+                .map(|a| self.eval(&a.value, scope))
+                .map(iterate);
+            match items {
+                Some(Ok(Some(items))) => {
+                    for (k, v) in items {
+                        let it = Value::Object(BTreeMap::from([
+                            ("key".to_string(), k),
+                            ("value".to_string(), v),
+                        ]));
+                        out.push((&content.body, scope.with(&iterator, it)));
+                    }
+                }
+                _ => complete = false,
+            }
+        }
+        (out, complete)
     }
 
     /// Attributes the provider computes that peerlint can still know.
-    fn computed_attr(&self, r: &ResourceDecl<'_>, attr: &str) -> Value {
+    fn computed_attr(&self, r: &ResourceDecl<'_>, key: &Key, attr: &str) -> Value {
+        let get = |a: &str| self.resource_attr(r, key, a);
         if r.ty == "azapi_resource" {
             return match attr {
-                "id" => azapi_id(
-                    &self.resource_attr(r, "type"),
-                    self.resource_attr(r, "parent_id"),
-                    self.resource_attr(r, "name"),
-                ),
+                "id" => azapi_id(&get("type"), get("parent_id"), get("name")),
                 _ => Value::Unknown,
             };
         }
         let sub = || Value::String(self.subscription_of(r));
+        let lit = Value::str;
         match (attr, azurerm::id_shape(r.ty)) {
             ("subscription_id", Some(IdShape::Subscription)) => {
                 match r.decl.attr("subscription_id") {
-                    Some(_) => self.resource_attr(r, "subscription_id"),
+                    Some(_) => get("subscription_id"),
                     None => sub(),
                 }
             }
-            ("id", Some(IdShape::Subscription)) => join_id(&[
-                Value::str(""),
-                Value::str("subscriptions"),
-                self.resource_attr(r, "subscription_id"),
-            ]),
+            ("id", Some(IdShape::Subscription)) => {
+                join_id(&[lit(""), lit("subscriptions"), get("subscription_id")])
+            }
             ("id", Some(IdShape::ResourceGroup)) => join_id(&[
-                Value::str(""),
-                Value::str("subscriptions"),
+                lit(""),
+                lit("subscriptions"),
                 sub(),
-                Value::str("resourceGroups"),
-                self.resource_attr(r, "name"),
+                lit("resourceGroups"),
+                get("name"),
             ]),
             ("id", Some(IdShape::Top(ty))) => join_id(&[
-                Value::str(""),
-                Value::str("subscriptions"),
+                lit(""),
+                lit("subscriptions"),
                 sub(),
-                Value::str("resourceGroups"),
-                self.resource_attr(r, "resource_group_name"),
-                Value::str("providers"),
-                Value::str(ty),
-                self.resource_attr(r, "name"),
+                lit("resourceGroups"),
+                get("resource_group_name"),
+                lit("providers"),
+                lit(ty),
+                get("name"),
             ]),
             (
                 "id",
@@ -364,67 +573,227 @@ impl<'m, 'a> Evaluator<'m, 'a> {
                     child,
                 }),
             ) => join_id(&[
-                Value::str(""),
-                Value::str("subscriptions"),
+                lit(""),
+                lit("subscriptions"),
                 sub(),
-                Value::str("resourceGroups"),
-                self.resource_attr(r, "resource_group_name"),
-                Value::str("providers"),
-                Value::str(parent_ty),
-                self.resource_attr(r, parent_arg),
-                Value::str(child),
-                self.resource_attr(r, "name"),
+                lit("resourceGroups"),
+                get("resource_group_name"),
+                lit("providers"),
+                lit(parent_ty),
+                get(parent_arg),
+                lit(child),
+                get("name"),
             ]),
             _ => Value::Unknown,
         }
     }
 
-    /// A whole resource as an object: what it writes, plus its computed `id`.
-    fn resource_object(&self, r: &ResourceDecl<'_>) -> Value {
-        let mut map = match self.body_object(&r.decl.block.body, Scope::root(r.decl.file)) {
-            Value::OpenObject(map) => map,
-            _ => BTreeMap::new(),
-        };
-        for attr in map.keys().cloned().collect::<Vec<_>>() {
-            // Memoised values, so that nested blocks get their computed ids too.
-            map.insert(attr.clone(), self.resource_attr(r, &attr));
+    /// One instance of a resource as an object: what it writes, plus its computed `id`.
+    fn resource_object(&self, r: &ResourceDecl<'_>, key: &Key) -> Value {
+        let body = &r.decl.block.body;
+        let mut names: BTreeSet<String> = body
+            .attributes()
+            .map(|a| a.key.as_str().to_string())
+            .collect();
+        for block in body.blocks() {
+            match (block.ident.as_str(), block.labels.first()) {
+                ("dynamic", Some(label)) => names.insert(label.as_str().to_string()),
+                (ident, _) => names.insert(ident.to_string()),
+            };
         }
-        map.insert("id".into(), self.resource_attr(r, "id"));
-        Value::OpenObject(map)
+        names.insert("id".to_string());
+        let meta = ["count", "for_each", "provider", "depends_on", "lifecycle"];
+        Value::OpenObject(
+            names
+                .into_iter()
+                .filter(|n| !meta.contains(&n.as_str()))
+                .map(|n| {
+                    let v = self.resource_attr(r, key, &n);
+                    (n, v)
+                })
+                .collect(),
+        )
     }
 
     /// The attributes and nested blocks of a body, as an open object.
-    fn body_object(&self, body: &Body, scope: Scope<'_>) -> Value {
+    fn body_object(&self, body: &Body, scope: &Scope) -> Value {
         let mut map = BTreeMap::new();
         for attr in body.attributes() {
             map.insert(attr.key.as_str().to_string(), self.eval(&attr.value, scope));
         }
+        let mut names: Vec<&str> = Vec::new();
         for block in body.blocks() {
-            let entry = map
-                .entry(block.ident.as_str().to_string())
-                .or_insert_with(|| Value::List(Vec::new()));
-            if let Value::List(items) = entry {
-                items.push(self.body_object(&block.body, scope));
+            let name = match (block.ident.as_str(), block.labels.first()) {
+                ("dynamic", Some(label)) => label.as_str(),
+                (ident, _) => ident,
+            };
+            if !names.contains(&name) {
+                names.push(name);
             }
         }
+        for name in names {
+            let (blocks, complete) = self.blocks(body, name, scope);
+            let value = if complete {
+                Value::List(
+                    blocks
+                        .into_iter()
+                        .map(|(b, s)| self.body_object(b, &s))
+                        .collect(),
+                )
+            } else {
+                Value::Unknown
+            };
+            map.insert(name.to_string(), value);
+        }
         Value::OpenObject(map)
+    }
+
+    // ----- module calls ----------------------------------------------------------------------
+
+    /// The instances of the module call `name`, each a child evaluator; `None` when the
+    /// module's source is not available (its outputs are then symbols).
+    pub(crate) fn call(&self, name: &str) -> Rc<Children<'s, 'm, 'a>> {
+        if let Some(c) = self.calls.borrow().get(name) {
+            return c.clone();
+        }
+        let children = Rc::new(self.make_call(name));
+        self.calls
+            .borrow_mut()
+            .insert(name.to_string(), children.clone());
+        children
+    }
+
+    /// The module calls of this module, in name order.
+    pub(crate) fn call_names(&self) -> Vec<&'a str> {
+        self.module.module_calls.keys().copied().collect()
+    }
+
+    fn make_call(&self, name: &str) -> Children<'s, 'm, 'a> {
+        let decl = self.module.module_calls.get(name)?;
+        let label = format!("{}module.{name}", self.path);
+        let child = self.resolve_source(decl, &label)?;
+        if self.ancestry.contains(&child.dir) || self.ancestry.len() >= MAX_MODULE_DEPTH {
+            self.session.note(format!(
+                "{label}: the module calls itself (directly or through other modules); not followed"
+            ));
+            return None;
+        }
+        let instances = self.instances_of(&decl.block.body, decl.file, &format!("module.{name}"));
+        let meta = [
+            "source",
+            "version",
+            "count",
+            "for_each",
+            "providers",
+            "depends_on",
+        ];
+        let mut children = BTreeMap::new();
+        for (key, scope) in instances.each(decl.file) {
+            let inputs: HashMap<String, Input> = decl
+                .block
+                .body
+                .attributes()
+                .filter(|a| !meta.contains(&a.key.as_str()))
+                .map(|a| {
+                    let v = self.eval(&a.value, &scope).errors_as_unknown();
+                    (a.key.as_str().to_string(), Input::Value(v))
+                })
+                .collect();
+            let mut names = self.names.clone();
+            names.push(name.to_string());
+            let mut ev = Evaluator::bare(
+                self.session,
+                child,
+                format!("{label}{}.", key.suffix()),
+                names,
+                inputs,
+            );
+            ev.ancestry = self.ancestry.clone();
+            ev.ancestry.push(child.dir.clone());
+            ev.configure_providers(self.providers_for(decl));
+            children.insert(key, Rc::new(ev));
+        }
+        Some((instances, children))
+    }
+
+    /// The provider configurations a child module gets: the default ones implicitly, and
+    /// those the call's `providers = { … }` map passes.
+    fn providers_for(&self, decl: &Decl<'_>) -> HashMap<(String, String), String> {
+        let mut out: HashMap<(String, String), String> = self
+            .providers
+            .iter()
+            .filter(|((_, alias), _)| alias.is_empty())
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        if let Some(Expression::Object(map)) = decl.attr("providers").map(|a| &a.value) {
+            for (k, v) in map.iter() {
+                let inner = match k {
+                    ObjectKey::Ident(id) => Some((id.as_str().to_string(), String::new())),
+                    ObjectKey::Expression(e) => provider_ref(e),
+                };
+                if let (Some(inner), Some(outer)) = (inner, provider_ref(v.expr()))
+                    && let Some(sub) = self.providers.get(&outer)
+                {
+                    out.insert(inner, sub.clone());
+                }
+            }
+        }
+        out
+    }
+
+    /// The module a call's `source` names: a local folder, or one `terraform init`
+    /// installed. `None` (with a note) when it is not available.
+    fn resolve_source(&self, decl: &Decl<'_>, label: &str) -> Option<&'m Module<'a>> {
+        let source = decl
+            .attr("source")
+            .and_then(|a| a.value.as_str().map(str::to_string));
+        let Some(source) = source else {
+            self.session.note(format!(
+                "{label}: its source is not a literal string; not followed"
+            ));
+            return None;
+        };
+        let modules = self.session.modules;
+        if let Some(dir) = local_source(&self.module.dir, &source) {
+            return match modules.get(&dir) {
+                Some(m) => Some(m),
+                None => {
+                    self.session.note(format!(
+                        "{label}: the module folder {} has no Terraform files; its values are unknown",
+                        crate::source::display_path(&dir, None)
+                    ));
+                    None
+                }
+            };
+        }
+        let mut key = self.names.clone();
+        key.push(decl.block.labels[0].as_str().to_string());
+        match modules.installed(&self.session.root, &key.join(".")) {
+            Some(m) => Some(m),
+            None => {
+                self.session.note(format!(
+                    "{label}: the module \"{source}\" is not installed (run `terraform init`); its values are unknown"
+                ));
+                None
+            }
+        }
     }
 
     // ----- expressions ---------------------------------------------------------------------
 
     /// Evaluates an expression.
-    pub(crate) fn eval(&self, expr: &Expression, scope: Scope<'_>) -> Value {
-        let depth = self.depth.get();
+    pub(crate) fn eval(&self, expr: &Expression, scope: &Scope) -> Value {
+        let depth = self.session.depth.get();
         if depth >= MAX_DEPTH {
             return Value::error("expression is nested too deeply to evaluate");
         }
-        self.depth.set(depth + 1);
+        self.session.depth.set(depth + 1);
         let v = self.eval_inner(expr, scope);
-        self.depth.set(depth);
+        self.session.depth.set(depth);
         v
     }
 
-    fn eval_inner(&self, expr: &Expression, scope: Scope<'_>) -> Value {
+    fn eval_inner(&self, expr: &Expression, scope: &Scope) -> Value {
         match expr {
             Expression::Null(_) => Value::Null,
             Expression::Bool(b) => Value::Bool(*b.value()),
@@ -503,7 +872,7 @@ impl<'m, 'a> Evaluator<'m, 'a> {
         }
     }
 
-    fn object_key(&self, e: &Expression, scope: Scope<'_>) -> Result<String, Value> {
+    fn object_key(&self, e: &Expression, scope: &Scope) -> Result<String, Value> {
         // A bare identifier as a key is a literal name, as in `{ name = 1 }`.
         if let Expression::Variable(v) = e {
             return Ok(v.as_str().to_string());
@@ -519,7 +888,7 @@ impl<'m, 'a> Evaluator<'m, 'a> {
         }
     }
 
-    fn template(&self, t: &Template, scope: Scope<'_>) -> Value {
+    fn template(&self, t: &Template, scope: &Scope) -> Value {
         let mut out = String::new();
         if let Err(e) = self.render(t, scope, &mut out) {
             return e;
@@ -530,7 +899,7 @@ impl<'m, 'a> Evaluator<'m, 'a> {
         Value::String(out)
     }
 
-    fn render(&self, t: &Template, scope: Scope<'_>, out: &mut String) -> Result<(), Value> {
+    fn render(&self, t: &Template, scope: &Scope, out: &mut String) -> Result<(), Value> {
         for element in t.iter() {
             match element {
                 Element::Literal(s) => out.push_str(s.value()),
@@ -565,16 +934,12 @@ impl<'m, 'a> Evaluator<'m, 'a> {
                             Err(e) => return Err(e),
                         };
                         for (k, v) in items {
-                            let kf;
                             let inner = match &f.key_var {
-                                Some(kv) => {
-                                    kf = scope.frame(kv.as_str(), k);
-                                    scope.with(&kf)
-                                }
-                                None => scope,
+                                Some(kv) => scope.with(kv.as_str(), k),
+                                None => scope.clone(),
                             };
-                            let vf = inner.frame(f.value_var.as_str(), v);
-                            self.render(&f.template, inner.with(&vf), out)?;
+                            let inner = inner.with(f.value_var.as_str(), v);
+                            self.render(&f.template, &inner, out)?;
                         }
                     }
                 },
@@ -583,7 +948,7 @@ impl<'m, 'a> Evaluator<'m, 'a> {
         Ok(())
     }
 
-    fn for_expr(&self, f: &ForExpr, scope: Scope<'_>) -> Value {
+    fn for_expr(&self, f: &ForExpr, scope: &Scope) -> Value {
         let items = match iterate(self.eval(&f.intro.collection_expr, scope)) {
             Ok(Some(items)) => items,
             Ok(None) => return Value::Unknown,
@@ -592,16 +957,12 @@ impl<'m, 'a> Evaluator<'m, 'a> {
         let mut list = Vec::new();
         let mut object: BTreeMap<String, Value> = BTreeMap::new();
         for (k, v) in items {
-            let kf;
             let inner = match &f.intro.key_var {
-                Some(kv) => {
-                    kf = scope.frame(kv.as_str(), k);
-                    scope.with(&kf)
-                }
-                None => scope,
+                Some(kv) => scope.with(kv.as_str(), k),
+                None => scope.clone(),
             };
-            let vf = inner.frame(f.intro.value_var.as_str(), v);
-            let inner = inner.with(&vf);
+            let inner = inner.with(f.intro.value_var.as_str(), v);
+            let inner = &inner;
             if let Some(cond) = &f.cond {
                 match self.eval(&cond.expr, inner).to_bool() {
                     Ok(Some(true)) => {}
@@ -645,7 +1006,7 @@ impl<'m, 'a> Evaluator<'m, 'a> {
         }
     }
 
-    fn func_call(&self, f: &FuncCall, scope: Scope<'_>) -> Value {
+    fn func_call(&self, f: &FuncCall, scope: &Scope) -> Value {
         if f.name.is_namespaced() {
             // Provider-defined functions (`provider::azurerm::…`) are not evaluated.
             return Value::Unknown;
@@ -688,7 +1049,7 @@ impl<'m, 'a> Evaluator<'m, 'a> {
         functions::call(name, args)
     }
 
-    fn traversal(&self, t: &Traversal, scope: Scope<'_>) -> Value {
+    fn traversal(&self, t: &Traversal, scope: &Scope) -> Value {
         let ops: &[Decorated<TraversalOperator>] = &t.operators;
         let Expression::Variable(root) = &t.expr else {
             let base = self.eval(&t.expr, scope);
@@ -712,8 +1073,11 @@ impl<'m, 'a> Evaluator<'m, 'a> {
                 None => Value::Unknown,
             },
             "path" => match attr(0) {
-                Some("module" | "root") => {
+                Some("module") => {
                     Value::String(crate::source::display_path(&self.module.dir, None))
+                }
+                Some("root") => {
+                    Value::String(crate::source::display_path(&self.session.root, None))
                 }
                 _ => Value::Unknown,
             },
@@ -728,12 +1092,8 @@ impl<'m, 'a> Evaluator<'m, 'a> {
                 },
                 _ => Value::Unknown,
             },
-            // A module's outputs: one value each.
             "module" => match attr(0) {
-                Some(name) => {
-                    let v = self.symbol(format!("module.{name}"));
-                    self.apply_ops(v, &ops[1..], scope)
-                }
+                Some(name) => self.module_ops(name, &ops[1..], scope),
                 None => Value::Unknown,
             },
             // `each`/`count`/`self` outside their scope: not known here.
@@ -748,48 +1108,109 @@ impl<'m, 'a> Evaluator<'m, 'a> {
         }
     }
 
-    /// Applies the operators that follow a resource's address.
+    /// Applies the operators that follow a resource's address: an instance key first
+    /// when it has `count` or `for_each`, then attributes (evaluated one at a time).
     fn resource_ops(
         &self,
         r: &ResourceDecl<'_>,
         ops: &[Decorated<TraversalOperator>],
-        scope: Scope<'_>,
+        scope: &Scope,
     ) -> Value {
-        let body = &r.decl.block.body;
-        if body.has_attribute("count") || body.has_attribute("for_each") {
-            // Instances of `count`/`for_each` resources are not expanded yet.
-            return Value::Unknown;
-        }
-        match ops.first().map(|o| o.value()) {
-            Some(TraversalOperator::GetAttr(attr)) => {
-                let v = self.resource_attr(r, attr.as_str());
-                self.apply_ops(v, &ops[1..], scope)
+        let instances = self.resource_instances(r);
+        self.instance_ops(
+            &instances,
+            ops,
+            scope,
+            &|key, ops| match ops.first().map(|o| o.value()) {
+                Some(TraversalOperator::GetAttr(attr)) => {
+                    let v = self.resource_attr(r, key, attr.as_str());
+                    self.apply_ops(v, &ops[1..], scope)
+                }
+                _ => self.apply_ops(self.resource_object(r, key), ops, scope),
+            },
+        )
+    }
+
+    /// Applies the operators that follow `module.<name>`.
+    fn module_ops(&self, name: &str, ops: &[Decorated<TraversalOperator>], scope: &Scope) -> Value {
+        let call = self.call(name);
+        let Some((instances, children)) = call.as_ref() else {
+            // Not available: each output is still one value.
+            let v = self.symbol(format!("{}module.{name}", self.path));
+            return self.apply_ops(v, ops, scope);
+        };
+        self.instance_ops(instances, ops, scope, &|key, ops| {
+            let Some(child) = children.get(key) else {
+                return Value::Unknown;
+            };
+            match ops.first().map(|o| o.value()) {
+                Some(TraversalOperator::GetAttr(out)) => {
+                    let v = child.output(out.as_str());
+                    self.apply_ops(v, &ops[1..], scope)
+                }
+                _ => self.apply_ops(child.outputs(), ops, scope),
             }
-            _ => self.apply_ops(self.resource_object(r), ops, scope),
+        })
+    }
+
+    /// Selects instances: `[key]` picks one (and `one` applies the rest of the
+    /// operators to it); anything else sees all of them, as a list (`count`) or a map
+    /// (`for_each`).
+    fn instance_ops(
+        &self,
+        instances: &Instances,
+        ops: &[Decorated<TraversalOperator>],
+        scope: &Scope,
+        one: &dyn Fn(&Key, &[Decorated<TraversalOperator>]) -> Value,
+    ) -> Value {
+        if *instances == Instances::Single {
+            return one(&Key::None, ops);
         }
+        let index = match ops.first().map(|o| o.value()) {
+            Some(TraversalOperator::Index(e)) => Some(self.eval(e, scope)),
+            Some(TraversalOperator::LegacyIndex(n)) => Some(Value::Number(*n.value() as f64)),
+            _ => None,
+        };
+        if let Some(index) = index {
+            return match instances.key_for(&index) {
+                Ok(Some(key)) => one(&key, &ops[1..]),
+                Ok(None) => Value::Unknown,
+                Err(e) => e,
+            };
+        }
+        let all = match instances {
+            Instances::Count(n) => Value::List((0..*n).map(|i| one(&Key::Index(i), &[])).collect()),
+            Instances::ForEach(map) => Value::Object(
+                map.keys()
+                    .map(|k| (k.clone(), one(&Key::Name(k.clone()), &[])))
+                    .collect(),
+            ),
+            Instances::Single | Instances::Unknown => return Value::Unknown,
+        };
+        self.apply_ops(all, ops, scope)
     }
 
     fn apply_ops(
         &self,
         mut v: Value,
         ops: &[Decorated<TraversalOperator>],
-        scope: Scope<'_>,
+        scope: &Scope,
     ) -> Value {
         for (i, op) in ops.iter().enumerate() {
             v = match op.value() {
                 TraversalOperator::GetAttr(name) => match v {
-                    Value::Symbol(n) => self.derived(n, &format!(".{}", name.as_str())),
+                    Value::Symbol(n) => self.session.derived(n, &format!(".{}", name.as_str())),
                     v => get_attr(v, name.as_str()),
                 },
                 TraversalOperator::Index(e) => {
                     let key = self.eval(e, scope);
                     match (v, &key) {
                         (Value::Symbol(n), Value::String(k)) if !token::is_opaque(k) => {
-                            self.derived(n, &format!("[\"{k}\"]"))
+                            self.session.derived(n, &format!("[\"{k}\"]"))
                         }
-                        (Value::Symbol(n), Value::Number(i)) => {
-                            self.derived(n, &format!("[{}]", super::value::format_number(*i)))
-                        }
+                        (Value::Symbol(n), Value::Number(i)) => self
+                            .session
+                            .derived(n, &format!("[{}]", super::value::format_number(*i))),
                         (v, key) => index(v, key),
                     }
                 }
@@ -959,6 +1380,32 @@ fn azapi_id(ty: &Value, parent: Value, name: Value) -> Value {
     }
 }
 
+/// A provider reference (`azurerm`, `azurerm.hub`) as `(name, alias)`.
+fn provider_ref(e: &Expression) -> Option<(String, String)> {
+    match e {
+        Expression::Variable(v) => Some((v.as_str().to_string(), String::new())),
+        Expression::Traversal(t) => match (&t.expr, t.operators.as_slice()) {
+            (Expression::Variable(v), [op]) => match op.value() {
+                TraversalOperator::GetAttr(alias) => {
+                    Some((v.as_str().to_string(), alias.as_str().to_string()))
+                }
+                _ => None,
+            },
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The folder a local module source (`./x`, `../x`) names, relative to the caller's;
+/// `None` for registry, git and other sources.
+fn local_source(caller: &Path, source: &str) -> Option<PathBuf> {
+    if !(source.starts_with("./") || source.starts_with("../")) {
+        return None;
+    }
+    Some(super::module::normalize_dir(&caller.join(source)))
+}
+
 /// Joins id segments with `/`; unknown segments become unknown parts of the string.
 fn join_id(parts: &[Value]) -> Value {
     let mut out = String::new();
@@ -980,14 +1427,16 @@ mod tests {
     use super::*;
     use std::path::PathBuf;
 
-    /// Evaluates `local.<name>` in a module made of `src`.
+    /// Evaluates `local.<name>` in a root module made of `src`.
     fn local(src: &str, name: &str) -> Value {
         let parsed = ParsedFile {
-            file: FileId(0),
+            file: crate::source::FileId(0),
             body: hcl::edit::parser::parse_body(src).unwrap(),
         };
         let module = Module::build(PathBuf::from("m"), &[&parsed]);
-        let ev = Evaluator::new(&module, HashMap::new(), 0);
+        let modules = Modules::default();
+        let session = Session::new(&modules, PathBuf::from("m"), 0);
+        let ev = Evaluator::root(&session, &module, HashMap::new());
         ev.local(name)
     }
 

@@ -5,8 +5,9 @@
 //! (reporting `invalid-value` where they would reject them), and keeps the span of every
 //! value it puts into the model. It judges nothing about peerings.
 
-use super::eval::{Evaluator, Scope};
+use super::eval::Evaluator;
 use super::module::{Mode, ResourceDecl};
+use super::scope::{Key, Scope};
 use super::value::{Value, describe};
 use crate::diagnostic::{Diagnostic, Label};
 use crate::ir::{
@@ -18,31 +19,40 @@ use crate::rules::input::INVALID_VALUE;
 use hcl::edit::expr::{Expression, ObjectKey};
 use hcl::edit::structure::Body;
 
-/// Lowers every resource of the evaluator's module into `model`.
-pub(crate) fn lower_module(ev: &Evaluator<'_, '_>, model: &mut Model, diags: &mut Vec<Diagnostic>) {
+/// Lowers every resource instance of the evaluator's module into `model`, then the
+/// modules it calls, instance by instance.
+pub(crate) fn lower_module(
+    ev: &Evaluator<'_, '_, '_>,
+    model: &mut Model,
+    diags: &mut Vec<Diagnostic>,
+) {
     for r in &ev.module.resources {
-        if r.mode != Mode::Managed {
-            continue;
-        }
-        let body = &r.decl.block.body;
-        if body.has_attribute("count") || body.has_attribute("for_each") {
-            // Instances are not expanded yet: lowering one would invent values.
-            continue;
-        }
-        let mut cx = Cx {
-            ev,
-            r,
-            scope: Scope::root(r.decl.file),
-            label: r.address(),
-            diags,
+        let lower: fn(&mut Cx<'_, '_, '_, '_>, &mut Model) = match (r.mode, r.ty) {
+            (Mode::Managed, "azurerm_virtual_network") => lower_vnet,
+            (Mode::Managed, "azurerm_subnet") => lower_subnet,
+            (Mode::Managed, "azurerm_virtual_network_gateway") => lower_gateway,
+            (Mode::Managed, "azurerm_virtual_network_peering") => lower_peering,
+            (Mode::Managed, "azapi_resource") => super::azapi::lower,
+            (Mode::Data, "azurerm_virtual_network") => lower_data_vnet,
+            _ => continue,
         };
-        match r.ty {
-            "azurerm_virtual_network" => lower_vnet(&mut cx, model),
-            "azurerm_subnet" => lower_subnet(&mut cx, model),
-            "azurerm_virtual_network_gateway" => lower_gateway(&mut cx, model),
-            "azurerm_virtual_network_peering" => lower_peering(&mut cx, model),
-            "azapi_resource" => super::azapi::lower(&mut cx, model),
-            _ => {}
+        for (key, scope) in ev.resource_instances(r).each(r.decl.file) {
+            let mut cx = Cx {
+                ev,
+                r,
+                label: format!("{}{}{}", ev.path, r.address(), key.suffix()),
+                key,
+                scope,
+                diags,
+            };
+            lower(&mut cx, model);
+        }
+    }
+    for name in ev.call_names() {
+        if let Some((_, children)) = ev.call(name).as_ref() {
+            for child in children.values() {
+                lower_module(child, model, diags);
+            }
         }
     }
 }
@@ -149,15 +159,18 @@ fn unwrap_jsonencode(e: &Expression) -> &Expression {
 }
 
 /// One resource instance being lowered.
-pub(super) struct Cx<'x, 'm, 'a> {
-    pub ev: &'x Evaluator<'m, 'a>,
+pub(super) struct Cx<'x, 's, 'm, 'a> {
+    pub ev: &'x Evaluator<'s, 'm, 'a>,
     pub r: &'x ResourceDecl<'a>,
-    pub scope: Scope<'x>,
+    pub key: Key,
+    /// Where the instance's arguments are evaluated (`each`, `count` bound); inside a
+    /// `dynamic` block, its iterator too.
+    pub scope: Scope,
     pub label: String,
     pub diags: &'x mut Vec<Diagnostic>,
 }
 
-impl<'x, 'a> Cx<'x, '_, 'a> {
+impl<'a> Cx<'_, '_, '_, 'a> {
     pub(super) fn file(&self) -> crate::source::FileId {
         self.scope.file
     }
@@ -194,7 +207,7 @@ impl<'x, 'a> Cx<'x, '_, 'a> {
         } else {
             format!("{block}.{name}")
         };
-        let mut value = self.ev.eval(&attr.value, self.scope);
+        let mut value = self.ev.eval(&attr.value, &self.scope);
         let arg = Arg {
             name: name.to_string(),
             value: Value::Unknown,
@@ -270,7 +283,7 @@ impl<'x, 'a> Cx<'x, '_, 'a> {
                 return (ir::Value::Unknown, span);
             }
         }
-        match own.map(|name| self.ev.resource_attr(self.r, name).to_str()) {
+        match own.map(|name| self.ev.resource_attr(self.r, &self.key, name).to_str()) {
             Some(Ok(Some(s))) if !token::has_unknown(&s) => (ir::Value::Known(s), span),
             _ => (ir::Value::Unknown, span),
         }
@@ -448,7 +461,7 @@ impl Strings {
     }
 }
 
-fn lower_vnet(cx: &mut Cx<'_, '_, '_>, model: &mut Model) {
+fn lower_vnet(cx: &mut Cx<'_, '_, '_, '_>, model: &mut Model) {
     let body = cx.body();
     let name = cx.attr(body, "name");
     let (name, _) = cx.identity(name, Some("name"));
@@ -467,17 +480,21 @@ fn lower_vnet(cx: &mut Cx<'_, '_, '_>, model: &mut Model) {
         location,
         address_space,
         model: DeploymentModel::ResourceManager,
+        existing: false,
         origin: cx.header(),
         subnets: Vec::new(),
         gateways: Vec::new(),
     });
-    for block in body.get_blocks("subnet") {
-        let name = cx.attr_in(&block.body, "subnet", "name");
-        let (name, _) = cx.identity(name, None);
-        let list = cx.attr_in(&block.body, "subnet", "address_prefixes");
-        let single = cx.attr_in(&block.body, "subnet", "address_prefix");
+    let (blocks, _) = cx.ev.blocks(body, "subnet", &cx.scope);
+    for (block, scope) in blocks {
+        let outer = std::mem::replace(&mut cx.scope, scope);
+        let name = cx.attr_in(block, "subnet", "name");
+        let (name, name_span) = cx.identity(name, None);
+        let list = cx.attr_in(block, "subnet", "address_prefixes");
+        let single = cx.attr_in(block, "subnet", "address_prefix");
         let address_prefixes = cx.prefixes(list, single);
-        let origin = cx.span(&block.ident);
+        cx.scope = outer;
+        let origin = name_span.unwrap_or_else(|| cx.header());
         let mut vnet = VnetRef::new(ir::Value::Unknown, origin);
         vnet.resolved = Some(id);
         model.subnets.push(Subnet {
@@ -490,8 +507,34 @@ fn lower_vnet(cx: &mut Cx<'_, '_, '_>, model: &mut Model) {
     }
 }
 
+/// A `data "azurerm_virtual_network"`: a VNet declared elsewhere, of which the code knows
+/// the identity only.
+fn lower_data_vnet(cx: &mut Cx<'_, '_, '_, '_>, model: &mut Model) {
+    let body = cx.body();
+    let name = cx.attr(body, "name");
+    let (name, _) = cx.identity(name, Some("name"));
+    let rg = cx.attr(body, "resource_group_name");
+    let (resource_group, _) = cx.identity(rg, Some("resource_group_name"));
+    model.vnets.push(Vnet {
+        label: cx.label.clone(),
+        name,
+        resource_group,
+        subscription: cx.subscription(),
+        location: Spanned {
+            value: ir::Value::Unknown,
+            span: cx.header(),
+        },
+        address_space: AddressSpace::unknown(),
+        model: DeploymentModel::ResourceManager,
+        existing: true,
+        origin: cx.header(),
+        subnets: Vec::new(),
+        gateways: Vec::new(),
+    });
+}
+
 /// The VNet a resource names with `virtual_network_name` and `resource_group_name`.
-fn vnet_by_name(cx: &mut Cx<'_, '_, '_>) -> VnetRef {
+fn vnet_by_name(cx: &mut Cx<'_, '_, '_, '_>) -> VnetRef {
     let body = cx.body();
     let name = cx.attr(body, "virtual_network_name");
     let (name, span) = cx.identity(name, Some("virtual_network_name"));
@@ -509,7 +552,7 @@ fn vnet_by_name(cx: &mut Cx<'_, '_, '_>) -> VnetRef {
     VnetRef::new(target, span.unwrap_or_else(|| cx.header()))
 }
 
-fn lower_subnet(cx: &mut Cx<'_, '_, '_>, model: &mut Model) {
+fn lower_subnet(cx: &mut Cx<'_, '_, '_, '_>, model: &mut Model) {
     let body = cx.body();
     let name = cx.attr(body, "name");
     let (name, _) = cx.identity(name, Some("name"));
@@ -537,7 +580,7 @@ pub(super) fn gateway_kind(t: ir::Value<String>) -> ir::Value<GatewayKind> {
     }
 }
 
-fn lower_gateway(cx: &mut Cx<'_, '_, '_>, model: &mut Model) {
+fn lower_gateway(cx: &mut Cx<'_, '_, '_, '_>, model: &mut Model) {
     let body = cx.body();
     let name = cx.attr(body, "name");
     let (name, _) = cx.string(name);
@@ -549,8 +592,11 @@ fn lower_gateway(cx: &mut Cx<'_, '_, '_>, model: &mut Model) {
         _ => None,
     };
     let mut vnet = VnetRef::new(ir::Value::Unknown, cx.header());
-    for block in body.get_blocks("ip_configuration") {
-        let subnet = cx.attr_in(&block.body, "ip_configuration", "subnet_id");
+    let (blocks, _) = cx.ev.blocks(body, "ip_configuration", &cx.scope);
+    for (block, scope) in blocks {
+        let outer = std::mem::replace(&mut cx.scope, scope);
+        let subnet = cx.attr_in(block, "ip_configuration", "subnet_id");
+        cx.scope = outer;
         if subnet.is_none() {
             continue;
         }
@@ -569,7 +615,7 @@ fn lower_gateway(cx: &mut Cx<'_, '_, '_>, model: &mut Model) {
     });
 }
 
-fn lower_peering(cx: &mut Cx<'_, '_, '_>, model: &mut Model) {
+fn lower_peering(cx: &mut Cx<'_, '_, '_, '_>, model: &mut Model) {
     let body = cx.body();
     let local = vnet_by_name(cx);
     let remote = cx.attr(body, "remote_virtual_network_id");
@@ -605,17 +651,17 @@ const AZURERM_PEERING: PeeringSpelling = PeeringSpelling {
 /// Adds the peering `cx` declares, reading its settings with `arg` (by name, in the
 /// frontend's spelling) and applying Azure's defaults to those it leaves out.
 pub(super) fn push_peering<'e>(
-    cx: &mut Cx<'_, '_, '_>,
+    cx: &mut Cx<'_, '_, '_, '_>,
     model: &mut Model,
     local: VnetRef,
     remote: VnetRef,
     names: &PeeringSpelling,
-    mut arg: impl FnMut(&mut Cx<'_, '_, '_>, &str) -> Option<Arg<'e>>,
+    mut arg: impl FnMut(&mut Cx<'_, '_, '_, '_>, &str) -> Option<Arg<'e>>,
 ) {
     let body = cx.body();
     let name = cx.attr(body, "name");
     let (name, _) = cx.string(name);
-    let mut flag = |cx: &mut Cx<'_, '_, '_>, name: &str, default: bool| {
+    let mut flag = |cx: &mut Cx<'_, '_, '_, '_>, name: &str, default: bool| {
         let value = arg(cx, name);
         cx.flag(name, value, default)
     };

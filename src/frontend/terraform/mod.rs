@@ -1,4 +1,11 @@
 //! The Terraform frontend: `.tf` files → modules → evaluated values → the peering model.
+//!
+//! Files are parsed in parallel and grouped into modules by folder. The folders that
+//! checked code calls as modules (local sources, and those `terraform init` installed)
+//! are loaded too. Every checked folder that no other loaded module calls is a root
+//! module, evaluated on its own with its variable values (tfvars, `--var`, `TF_VAR_…`);
+//! its module calls are evaluated instance by instance, and every resource instance is
+//! lowered into the model.
 
 mod azapi;
 mod azurerm;
@@ -8,82 +15,232 @@ mod lower;
 mod module;
 mod parse;
 mod refs;
+mod scope;
+mod tfvars;
 mod types;
 mod value;
 
+use super::{LoadOptions, Workspace};
 use crate::diagnostic::{Diagnostic, Label};
 use crate::ir::{Model, Span};
 use crate::rules::input::SYNTAX_ERROR;
 use crate::source::{FileId, SourceMap};
-use module::{Module, ParsedFile};
+use eval::{Evaluator, Input, Session};
+use module::{Module, Modules, ParsedFile, normalize_dir};
 use rayon::prelude::*;
-use std::collections::BTreeMap;
-use std::collections::HashMap;
-use std::path::PathBuf;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
 
-/// Parses the `.tf` files (in parallel), groups them into modules by folder, evaluates
-/// each module and lowers its resources into `model`. `json_files` (`.tf.json`) are not
-/// read yet; their modules are incomplete, so references into them are not reported.
+/// Most module folders loaded beyond the checked paths.
+const MAX_FOLDERS: usize = 2_000;
+
+/// The Terraform files of a run, by role.
+#[derive(Default)]
+pub(crate) struct Files {
+    pub tf: Vec<FileId>,
+    /// `.tf.json`: not read yet; their modules are incomplete.
+    pub json: Vec<FileId>,
+    /// `terraform.tfvars`, `*.auto.tfvars` (and `.json`) in the checked folders.
+    pub auto_vars: Vec<FileId>,
+    /// `--var-file` files, in order.
+    pub var_files: Vec<FileId>,
+}
+
 pub(crate) fn lower(
-    sources: &SourceMap,
-    files: &[FileId],
-    json_files: &[FileId],
+    ws: &mut Workspace<'_>,
+    files: Files,
+    options: &LoadOptions<'_>,
     model: &mut Model,
-    diags: &mut Vec<Diagnostic>,
 ) {
-    let parsed: Vec<Result<ParsedFile, Box<Diagnostic>>> =
-        files.par_iter().map(|&id| parse(sources, id)).collect();
-    let dir_of = |id: FileId| {
-        let path = &sources.get(id).path;
-        path.parent().map(PathBuf::from).unwrap_or_default()
+    let dir_of = |sources: &SourceMap, id: FileId| -> PathBuf {
+        sources
+            .get(id)
+            .path
+            .parent()
+            .map(normalize_dir)
+            .unwrap_or_default()
     };
-    let mut modules: BTreeMap<PathBuf, Vec<&ParsedFile>> = BTreeMap::new();
+    let checked_dirs: BTreeSet<PathBuf> = files
+        .tf
+        .iter()
+        .chain(&files.json)
+        .filter(|id| ws.checked[id.0 as usize])
+        .map(|&id| dir_of(&ws.sources, id))
+        .collect();
     // Modules with a file that does not parse (or is not read): their declarations are
     // incomplete.
-    let mut broken: Vec<PathBuf> = json_files.iter().map(|&id| dir_of(id)).collect();
-    for (p, &id) in parsed.iter().zip(files) {
-        match p {
-            Ok(file) => modules.entry(dir_of(id)).or_default().push(file),
-            Err(d) => {
-                diags.push((**d).clone());
-                broken.push(dir_of(id));
-            }
+    let mut incomplete: BTreeSet<PathBuf> = files
+        .json
+        .iter()
+        .map(|&id| dir_of(&ws.sources, id))
+        .collect();
+    let mut parsed: Vec<ParsedFile> = Vec::new();
+    let mut next: Vec<FileId> = files.tf.clone();
+    let mut requested: BTreeSet<PathBuf> = checked_dirs.clone();
+    let mut installed: HashMap<PathBuf, HashMap<String, PathBuf>> = HashMap::new();
+    for dir in &checked_dirs {
+        if let Some(keys) = read_modules_json(ws, dir) {
+            installed.insert(dir.clone(), keys);
         }
     }
-    for (dir, files) in modules {
-        let complete = !broken.contains(&dir);
-        let module = Module::build(dir, &files);
-        let bodies: Vec<(FileId, &hcl::edit::structure::Body)> =
-            files.iter().map(|f| (f.file, &f.body)).collect();
-        if complete {
-            // A reference to something declared in the broken file is not undefined.
-            refs::check(&module, &bodies, diags);
+    // Parse, then load the folders the parsed modules call, until there are no new ones.
+    loop {
+        let results: Vec<Result<ParsedFile, Box<Diagnostic>>> = next
+            .par_iter()
+            .map(|&id| parse_file(&ws.sources, id))
+            .collect();
+        let mut wanted: BTreeSet<PathBuf> = BTreeSet::new();
+        for (result, &id) in results.into_iter().zip(&next) {
+            match result {
+                Ok(file) => {
+                    let dir = dir_of(&ws.sources, id);
+                    wanted.extend(local_calls(&file, &dir));
+                    parsed.push(file);
+                }
+                Err(d) => {
+                    ws.diagnostics.push(*d);
+                    incomplete.insert(dir_of(&ws.sources, id));
+                }
+            }
         }
-        let ev = eval::Evaluator::new(&module, HashMap::new(), model.symbols.len() as u32);
-        lower::lower_module(&ev, model, diags);
-        model.symbols.extend(ev.symbols());
+        for keys in installed.values() {
+            wanted.extend(keys.values().cloned());
+        }
+        next = Vec::new();
+        for dir in wanted {
+            if requested.len() >= MAX_FOLDERS {
+                break;
+            }
+            if requested.insert(dir.clone()) {
+                for id in ws.load_folder(&dir) {
+                    match super::kind_of(&ws.sources.get(id).path) {
+                        Some(super::Kind::TerraformJson) => {
+                            incomplete.insert(dir.clone());
+                        }
+                        _ => next.push(id),
+                    }
+                }
+            }
+        }
+        if next.is_empty() {
+            break;
+        }
+    }
+
+    let mut by_dir: BTreeMap<PathBuf, Vec<&ParsedFile>> = BTreeMap::new();
+    for file in &parsed {
+        by_dir
+            .entry(dir_of(&ws.sources, file.file))
+            .or_default()
+            .push(file);
+    }
+    let mut modules = Modules::default();
+    let mut called: BTreeSet<PathBuf> = BTreeSet::new();
+    for (dir, mut files) in by_dir {
+        files.sort_by_key(|f| ws.sources.get(f.file).path.clone());
+        for f in &files {
+            called.extend(local_calls(f, &dir));
+        }
+        let module = Module::build(dir.clone(), &files);
+        if !incomplete.contains(&dir) {
+            // A reference to something declared in a broken file is not undefined.
+            let bodies: Vec<(FileId, &hcl::edit::structure::Body)> =
+                files.iter().map(|f| (f.file, &f.body)).collect();
+            refs::check(&module, &bodies, &mut ws.diagnostics);
+        }
+        modules.insert(module);
+    }
+    for (root, keys) in installed {
+        modules.set_installed(root, keys);
+    }
+
+    let values = tfvars::Values::read(ws, &files);
+    let roots: Vec<&Module<'_>> = modules
+        .iter()
+        .filter(|m| checked_dirs.contains(&m.dir) && !called.contains(&m.dir))
+        .collect();
+    for root in roots {
+        let inputs = values.for_root(&root.dir, &ws.sources, options);
+        let session = Session::new(&modules, root.dir.clone(), model.symbols.len() as u32);
+        let ev = Evaluator::root(&session, root, inputs);
+        lower::lower_module(&ev, model, &mut ws.diagnostics);
+        model.symbols.extend(session.symbols());
+        ws.notes.extend(session.notes());
     }
 }
 
-fn parse(sources: &SourceMap, id: FileId) -> Result<ParsedFile, Box<Diagnostic>> {
-    let text = &sources.get(id).text;
-    match parse::parse(text) {
-        Ok(body) => Ok(ParsedFile { file: id, body }),
-        Err(e) => {
-            let at = e.location().offset();
-            let end = text
-                .get(at..)
-                .and_then(|r| r.chars().next())
-                .map_or(at, |c| at + c.len_utf8());
-            Err(Box::new(
-                Diagnostic::new(
-                    SYNTAX_ERROR,
-                    format!("HCL syntax error: {}", e.message()),
-                    Label::new(Span::new(id, at..end), "here"),
-                )
-                .with_note("peerlint checks the rest of the estate without this file.")
-                .with_help("fix the syntax; `terraform validate` shows the same error"),
-            ))
+/// The folders a file's `module` blocks call with local sources (`./x`, `../x`).
+fn local_calls(file: &ParsedFile, dir: &Path) -> Vec<PathBuf> {
+    file.body
+        .get_blocks("module")
+        .filter_map(|b| {
+            b.body
+                .get_attribute("source")?
+                .value
+                .as_str()
+                .map(str::to_string)
+        })
+        .filter(|s| s.starts_with("./") || s.starts_with("../"))
+        .map(|s| normalize_dir(&dir.join(s)))
+        .collect()
+}
+
+/// The modules `terraform init` installed for a root folder: `.terraform/modules/modules.json`,
+/// as call key (`spoke`, `spoke.peering`) → folder.
+fn read_modules_json(ws: &mut Workspace<'_>, root: &Path) -> Option<HashMap<String, PathBuf>> {
+    let path = root.join(".terraform").join("modules").join("modules.json");
+    let id = ws.load_file(&path)?;
+    let json: serde_json::Value = serde_json::from_str(&ws.sources.get(id).text).ok()?;
+    let mut keys = HashMap::new();
+    for m in json.get("Modules")?.as_array()? {
+        let (Some(key), Some(dir)) = (
+            m.get("Key").and_then(|k| k.as_str()),
+            m.get("Dir").and_then(|d| d.as_str()),
+        ) else {
+            continue;
+        };
+        if !key.is_empty() {
+            keys.insert(key.to_string(), normalize_dir(&root.join(dir)));
         }
     }
+    Some(keys)
 }
+
+fn parse_file(sources: &SourceMap, id: FileId) -> Result<ParsedFile, Box<Diagnostic>> {
+    let text = &sources.get(id).text;
+    parse::parse(text)
+        .map(|body| ParsedFile { file: id, body })
+        .map_err(|e| {
+            Box::new(syntax_error(
+                sources,
+                id,
+                e.location().offset(),
+                e.message(),
+            ))
+        })
+}
+
+/// A `syntax-error` at a byte offset of a file.
+pub(crate) fn syntax_error(
+    sources: &SourceMap,
+    id: FileId,
+    at: usize,
+    message: &str,
+) -> Diagnostic {
+    let text = &sources.get(id).text;
+    let at = at.min(text.len());
+    let end = text
+        .get(at..)
+        .and_then(|r| r.chars().next())
+        .map_or(at, |c| at + c.len_utf8());
+    Diagnostic::new(
+        SYNTAX_ERROR,
+        format!("HCL syntax error: {message}"),
+        Label::new(Span::new(id, at..end), "here"),
+    )
+    .with_note("peerlint checks the rest of the estate without this file.")
+    .with_help("fix the syntax (`terraform validate` checks it too)")
+}
+
+/// Keeps `Input` nameable from the variable-values module.
+pub(crate) type Inputs = HashMap<String, Input>;

@@ -5,7 +5,7 @@ use crate::source::FileId;
 use hcl::edit::Span as _;
 use hcl::edit::structure::{Attribute, Block, Body};
 use std::collections::{BTreeMap, HashMap};
-use std::path::PathBuf;
+use std::path::{Component, Path, PathBuf};
 
 /// A parsed `.tf` file.
 pub(crate) struct ParsedFile {
@@ -88,6 +88,11 @@ pub(crate) struct Module<'a> {
 impl<'a> Module<'a> {
     /// Indexes the files of one folder (given in path order). A second declaration of the
     /// same address is ignored: Terraform rejects it anyway.
+    /// A module without files (to evaluate constant expressions, such as tfvars).
+    pub(crate) fn empty() -> Module<'static> {
+        Module::build(PathBuf::new(), &[])
+    }
+
     pub(crate) fn build(dir: PathBuf, files: &[&'a ParsedFile]) -> Module<'a> {
         let mut m = Module {
             dir,
@@ -163,5 +168,74 @@ impl<'a> Module<'a> {
         self.resource_index
             .get(&(mode, ty, name))
             .map(|&i| &self.resources[i])
+    }
+}
+
+/// `dir` with `.` and `name/..` components resolved, lexically (as Terraform resolves a
+/// local module source).
+pub(crate) fn normalize_dir(dir: &Path) -> PathBuf {
+    let mut out: Vec<Component<'_>> = Vec::new();
+    for c in dir.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => match out.last() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
+                }
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                _ => out.push(c),
+            },
+            other => out.push(other),
+        }
+    }
+    out.iter().collect()
+}
+
+/// Every module of a run, by folder, and the modules `terraform init` installed for
+/// each root folder.
+#[derive(Default)]
+pub(crate) struct Modules<'a> {
+    by_dir: BTreeMap<PathBuf, Module<'a>>,
+    /// Per root folder: the `modules.json` key of each installed call (`spoke`,
+    /// `spoke.peering`) and the folder it was installed in.
+    installed: HashMap<PathBuf, HashMap<String, PathBuf>>,
+}
+
+impl<'a> Modules<'a> {
+    pub(crate) fn insert(&mut self, module: Module<'a>) {
+        self.by_dir.insert(module.dir.clone(), module);
+    }
+
+    pub(crate) fn set_installed(&mut self, root: PathBuf, keys: HashMap<String, PathBuf>) {
+        self.installed.insert(root, keys);
+    }
+
+    pub(crate) fn get(&self, dir: &Path) -> Option<&Module<'a>> {
+        self.by_dir.get(dir)
+    }
+
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &Module<'a>> {
+        self.by_dir.values()
+    }
+
+    /// The installed module a call path (`spoke.peering`) of `root` resolves to.
+    pub(crate) fn installed(&self, root: &Path, key: &str) -> Option<&Module<'a>> {
+        self.by_dir.get(self.installed.get(root)?.get(key)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_sources_normalize_lexically() {
+        assert_eq!(
+            normalize_dir(Path::new("envs/prod/../../modules/spoke")),
+            Path::new("modules/spoke")
+        );
+        assert_eq!(normalize_dir(Path::new("./spoke")), Path::new("spoke"));
+        assert_eq!(normalize_dir(Path::new("../x/./y")), Path::new("../x/y"));
+        assert_eq!(normalize_dir(Path::new("/a/../b")), Path::new("/b"));
     }
 }

@@ -18,6 +18,13 @@ pub(crate) enum Type {
     Object(Vec<Attr>),
 }
 
+impl Type {
+    /// A string, number or bool (what a `--var` value is taken literally as).
+    pub(crate) fn is_primitive(&self) -> bool {
+        matches!(self, Type::String | Type::Number | Type::Bool)
+    }
+}
+
 /// An attribute of an object type.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Attr {

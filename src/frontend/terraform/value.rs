@@ -89,6 +89,29 @@ impl Value {
         }
     }
 
+    /// The value with every symbol made plainly unknown (for values that leave the
+    /// evaluation that numbered the symbols).
+    pub(crate) fn without_symbols(self) -> Value {
+        match self {
+            Value::Symbol(_) => Value::Unknown,
+            Value::String(s) if token::is_opaque(&s) => Value::Unknown,
+            Value::List(items) => {
+                Value::List(items.into_iter().map(Value::without_symbols).collect())
+            }
+            Value::Object(map) => Value::Object(
+                map.into_iter()
+                    .map(|(k, v)| (k, v.without_symbols()))
+                    .collect(),
+            ),
+            Value::OpenObject(map) => Value::OpenObject(
+                map.into_iter()
+                    .map(|(k, v)| (k, v.without_symbols()))
+                    .collect(),
+            ),
+            other => other,
+        }
+    }
+
     pub(crate) fn type_name(&self) -> &'static str {
         match self {
             Value::Null => "null",
