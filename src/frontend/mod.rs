@@ -207,10 +207,19 @@ impl Workspace<'_> {
         Some(id)
     }
 
-    /// Adds the Terraform files of a folder the checked files did not include.
+    /// Adds the Terraform files of a module folder that checked code calls. Findings in
+    /// them are reported: they follow from the caller's values.
     pub(crate) fn load_folder(&mut self, dir: &Path) -> Vec<FileId> {
         let inputs = self.files.folder(dir);
-        inputs.into_iter().filter_map(|i| self.add(i)).collect()
+        inputs
+            .into_iter()
+            .filter_map(|i| {
+                self.add(InputFile {
+                    checked: true,
+                    ..i
+                })
+            })
+            .collect()
     }
 
     /// Adds one more file (as context), if it exists.

@@ -67,6 +67,8 @@ pub(super) struct Arg<'e> {
     pub span: Span,
     /// The value's syntax, when it is known exactly (for element spans).
     pub expr: Option<&'e Expression>,
+    /// A failure to evaluate it was reported already: no type error on top.
+    pub reported: bool,
 }
 
 impl<'e> Arg<'e> {
@@ -103,6 +105,7 @@ impl<'e> Arg<'e> {
             value,
             span,
             expr,
+            reported: self.reported,
         })
     }
 
@@ -127,6 +130,7 @@ impl<'e> Arg<'e> {
                         .and_then(hcl::edit::Span::span)
                         .map_or(self.span, |s| Span::new(file, s)),
                     expr,
+                    reported: self.reported,
                 }
             })
             .collect()
@@ -208,16 +212,18 @@ impl<'a> Cx<'_, '_, '_, 'a> {
             format!("{block}.{name}")
         };
         let mut value = self.ev.eval(&attr.value, &self.scope);
-        let arg = Arg {
+        let mut arg = Arg {
             name: name.to_string(),
             value: Value::Unknown,
             span: self.span(attr),
             expr: Some(&attr.value),
+            reported: false,
         };
         if let Some(err) = value.find_error() {
             let msg = format!("`{name}` of `{}` cannot be evaluated: {err}", self.label);
             self.invalid(&arg, msg);
             value = value.errors_as_unknown();
+            arg.reported = true;
         }
         Some(Arg { value, ..arg })
     }
@@ -235,6 +241,9 @@ impl<'a> Cx<'_, '_, '_, 'a> {
     }
 
     fn type_error(&mut self, arg: &Arg<'_>, expected: &str, found: &Value) {
+        if arg.reported {
+            return;
+        }
         let msg = format!(
             "`{}` of `{}` expects {expected}, found {}",
             arg.name,

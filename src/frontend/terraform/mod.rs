@@ -127,6 +127,10 @@ pub(crate) fn lower(
         }
     }
 
+    let installed_dirs: BTreeSet<PathBuf> = installed
+        .values()
+        .flat_map(|keys| keys.values().cloned())
+        .collect();
     let mut by_dir: BTreeMap<PathBuf, Vec<&ParsedFile>> = BTreeMap::new();
     for file in &parsed {
         by_dir
@@ -142,7 +146,9 @@ pub(crate) fn lower(
             called.extend(local_calls(f, &dir));
         }
         let module = Module::build(dir.clone(), &files);
-        if !incomplete.contains(&dir) {
+        // Modules `terraform init` installed are not the user's code to fix.
+        let third_party = installed_dirs.contains(&dir);
+        if !incomplete.contains(&dir) && !third_party {
             // A reference to something declared in a broken file is not undefined.
             let bodies: Vec<(FileId, &hcl::edit::structure::Body)> =
                 files.iter().map(|f| (f.file, &f.body)).collect();
