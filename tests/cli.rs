@@ -402,3 +402,143 @@ fn a_file_named_twice_is_read_once_and_other_files_are_refused() {
             .contains("README.md: not a file peerlint reads")
     );
 }
+
+#[test]
+fn variable_values_follow_terraforms_precedence() {
+    let dir = scratch("precedence");
+    std::fs::write(
+        dir.join("main.tf"),
+        r#"
+variable "spoke_cidr" {
+  type    = string
+  default = "10.9.0.0/16"
+}
+variable "spokes" {
+  type    = list(string)
+  default = []
+}
+resource "azurerm_virtual_network" "hub" {
+  name                = "vnet-hub"
+  resource_group_name = "rg"
+  location            = "westeurope"
+  address_space       = ["10.0.0.0/16"]
+}
+resource "azurerm_virtual_network" "spoke" {
+  name                = "vnet-spoke"
+  resource_group_name = "rg"
+  location            = "westeurope"
+  address_space       = concat([var.spoke_cidr], var.spokes)
+}
+resource "azurerm_virtual_network_peering" "hub_to_spoke" {
+  name                      = "hub-to-spoke"
+  resource_group_name       = "rg"
+  virtual_network_name      = azurerm_virtual_network.hub.name
+  remote_virtual_network_id = azurerm_virtual_network.spoke.id
+}
+"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("terraform.tfvars"),
+        "spoke_cidr = \"10.8.0.0/16\"\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("prod.tfvars"), "spoke_cidr = \"10.0.1.0/24\"\n").unwrap();
+    std::fs::write(
+        dir.join("dev.tfvars.json"),
+        "{\"spoke_cidr\": \"10.7.0.0/16\"}\n",
+    )
+    .unwrap();
+    let run = |args: &[&str], env: &[(&str, &str)]| {
+        let mut cmd = Command::cargo_bin("peerlint").unwrap();
+        cmd.current_dir(&dir)
+            .args(["check", "--format", "compact"])
+            .args(args);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let (code, out) = stdout(&mut cmd);
+        let overlap = out
+            .split("overlap: 10.0.0.0/16 (`azurerm_virtual_network.hub`) overlaps ")
+            .nth(1)
+            .map(|rest| rest.split(' ').next().unwrap().to_string());
+        (code, overlap)
+    };
+    // terraform.tfvars (10.8/16) wins over the default and over TF_VAR_.
+    assert_eq!(run(&[], &[("TF_VAR_spoke_cidr", "10.0.2.0/24")]), (0, None));
+    // --var-file wins over terraform.tfvars; later files win.
+    assert_eq!(
+        run(&["--var-file", "prod.tfvars"], &[]),
+        (1, Some("10.0.1.0/24".into()))
+    );
+    assert_eq!(
+        run(
+            &["--var-file", "prod.tfvars", "--var-file", "dev.tfvars.json"],
+            &[]
+        ),
+        (0, None)
+    );
+    // --var wins over everything; for a list variable it is read as HCL.
+    assert_eq!(
+        run(
+            &[
+                "--var-file",
+                "prod.tfvars",
+                "--var",
+                "spoke_cidr=10.6.0.0/16"
+            ],
+            &[]
+        ),
+        (0, None)
+    );
+    assert_eq!(
+        run(&["--var", "spokes=[\"10.0.3.0/24\"]"], &[]),
+        (1, Some("10.0.3.0/24".into()))
+    );
+    // TF_VAR_ is below terraform.tfvars, but above the default.
+    std::fs::remove_file(dir.join("terraform.tfvars")).unwrap();
+    assert_eq!(
+        run(&[], &[("TF_VAR_spoke_cidr", "10.0.2.0/24")]),
+        (1, Some("10.0.2.0/24".into()))
+    );
+    // A variables file that does not exist fails the run; a malformed --var is a usage error.
+    peerlint()
+        .current_dir(&dir)
+        .args(["check", "--var-file", "nope.tfvars"])
+        .assert()
+        .code(2);
+    peerlint()
+        .current_dir(&dir)
+        .args(["check", "--var", "no-equals"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn verbose_says_what_could_not_be_followed() {
+    let dir = scratch("verbose");
+    std::fs::write(
+        dir.join("main.tf"),
+        "module \"hub\" {\n  source  = \"Azure/avm-ptn-hubnetworking/azurerm\"\n  version = \"0.1.0\"\n}\n",
+    )
+    .unwrap();
+    let out = Command::cargo_bin("peerlint")
+        .unwrap()
+        .current_dir(&dir)
+        .args(["check", "--verbose"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(
+        err,
+        "peerlint: note: module.hub: the module \"Azure/avm-ptn-hubnetworking/azurerm\" is not installed (run `terraform init`); its values are unknown\n"
+    );
+    let quiet = Command::cargo_bin("peerlint")
+        .unwrap()
+        .current_dir(&dir)
+        .arg("check")
+        .output()
+        .unwrap();
+    assert!(quiet.stderr.is_empty());
+}

@@ -213,12 +213,7 @@ impl Workspace<'_> {
         let inputs = self.files.folder(dir);
         inputs
             .into_iter()
-            .filter_map(|i| {
-                self.add(InputFile {
-                    checked: true,
-                    ..i
-                })
-            })
+            .filter_map(|i| self.add(InputFile { checked: true, ..i }))
             .collect()
     }
 
@@ -365,6 +360,12 @@ pub fn load(mut inputs: Vec<InputFile>, cwd: Option<&Path>, options: &LoadOption
             None => {}
         }
     }
+    // `--var-file` files apply in the order given, not in path order.
+    let position = |id: &FileId| {
+        let path = normalize(&ws.sources.get(*id).path);
+        options.var_files.iter().position(|v| normalize(v) == path)
+    };
+    terraform.var_files.sort_by_key(position);
     let mut model = Model::default();
     terraform::lower(&mut ws, terraform, options, &mut model);
     link::link(&mut model);
