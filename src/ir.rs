@@ -346,6 +346,57 @@ impl Model {
         }
     }
 
+    /// Calls `f` on every span in the model (for a frontend that must translate the
+    /// spans it produced, such as one that reads rewritten text).
+    pub fn for_each_span_mut(&mut self, mut f: impl FnMut(&mut Span)) {
+        let vref = |r: &mut VnetRef, f: &mut dyn FnMut(&mut Span)| f(&mut r.span);
+        let space = |a: &mut AddressSpace, f: &mut dyn FnMut(&mut Span)| {
+            for p in &mut a.prefixes {
+                f(&mut p.span);
+            }
+        };
+        for v in &mut self.vnets {
+            f(&mut v.location.span);
+            f(&mut v.origin);
+            space(&mut v.address_space, &mut f);
+        }
+        for s in &mut self.subnets {
+            f(&mut s.origin);
+            vref(&mut s.vnet, &mut f);
+            space(&mut s.address_prefixes, &mut f);
+        }
+        for g in &mut self.gateways {
+            f(&mut g.origin);
+            vref(&mut g.vnet, &mut f);
+            if let Some(sku) = &mut g.sku {
+                f(&mut sku.span);
+            }
+        }
+        for p in &mut self.peerings {
+            f(&mut p.origin);
+            vref(&mut p.local, &mut f);
+            vref(&mut p.remote, &mut f);
+            for flag in [
+                &mut p.allow_virtual_network_access,
+                &mut p.allow_forwarded_traffic,
+                &mut p.allow_gateway_transit,
+                &mut p.use_remote_gateways,
+                &mut p.peer_complete_vnets,
+                &mut p.only_ipv6,
+            ] {
+                if let Some(span) = &mut flag.span {
+                    f(span);
+                }
+            }
+            for names in [&mut p.local_subnet_names, &mut p.remote_subnet_names]
+                .into_iter()
+                .flatten()
+            {
+                f(&mut names.span);
+            }
+        }
+    }
+
     /// How messages name the referenced VNet: its label when declared, else its name.
     pub fn describe(&self, r: &VnetRef) -> String {
         if let Some(vnet) = self.resolve(r) {

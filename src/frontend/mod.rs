@@ -43,7 +43,7 @@ pub struct Loaded {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Kind {
     Terraform,
-    /// Terraform's JSON syntax: not read yet, but part of its module.
+    /// Terraform's JSON syntax.
     TerraformJson,
     /// Variable values Terraform reads by itself from a root module's folder
     /// (`terraform.tfvars`, `*.auto.tfvars`, and their `.json` forms).
@@ -354,8 +354,7 @@ pub fn load(mut inputs: Vec<InputFile>, cwd: Option<&Path>, options: &LoadOption
         };
         match kind {
             _ if explicit_vars => terraform.var_files.push(id),
-            Some(Kind::Terraform) => terraform.tf.push(id),
-            Some(Kind::TerraformJson) => terraform.json.push(id),
+            Some(Kind::Terraform | Kind::TerraformJson) => terraform.tf.push(id),
             Some(Kind::TfVars) => terraform.auto_vars.push(id),
             None => {}
         }

@@ -889,6 +889,10 @@ impl<'s, 'm, 'a> Evaluator<'s, 'm, 'a> {
     }
 
     fn template(&self, t: &Template, scope: &Scope) -> Value {
+        // A template that is one interpolation is its value, unconverted ("${var.list}").
+        if let (1, Some(Element::Interpolation(i))) = (t.len(), t.iter().next()) {
+            return self.eval(&i.expr, scope);
+        }
         let mut out = String::new();
         if let Err(e) = self.render(t, scope, &mut out) {
             return e;
@@ -1432,6 +1436,7 @@ mod tests {
         let parsed = ParsedFile {
             file: crate::source::FileId(0),
             body: hcl::edit::parser::parse_body(src).unwrap(),
+            remap: None,
         };
         let module = Module::build(PathBuf::from("m"), &[&parsed]);
         let modules = Modules::default();

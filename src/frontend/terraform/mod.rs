@@ -16,6 +16,7 @@ mod module;
 mod parse;
 mod refs;
 mod scope;
+mod tfjson;
 mod tfvars;
 mod types;
 mod value;
@@ -37,9 +38,8 @@ const MAX_FOLDERS: usize = 2_000;
 /// The Terraform files of a run, by role.
 #[derive(Default)]
 pub(crate) struct Files {
+    /// `.tf` and `.tf.json`.
     pub tf: Vec<FileId>,
-    /// `.tf.json`: not read yet; their modules are incomplete.
-    pub json: Vec<FileId>,
     /// `terraform.tfvars`, `*.auto.tfvars` (and `.json`) in the checked folders.
     pub auto_vars: Vec<FileId>,
     /// `--var-file` files, in order.
@@ -63,17 +63,11 @@ pub(crate) fn lower(
     let checked_dirs: BTreeSet<PathBuf> = files
         .tf
         .iter()
-        .chain(&files.json)
         .filter(|id| ws.checked[id.0 as usize])
         .map(|&id| dir_of(&ws.sources, id))
         .collect();
-    // Modules with a file that does not parse (or is not read): their declarations are
-    // incomplete.
-    let mut incomplete: BTreeSet<PathBuf> = files
-        .json
-        .iter()
-        .map(|&id| dir_of(&ws.sources, id))
-        .collect();
+    // Modules with a file that does not parse: their declarations are incomplete.
+    let mut incomplete: BTreeSet<PathBuf> = BTreeSet::new();
     let mut parsed: Vec<ParsedFile> = Vec::new();
     let mut next: Vec<FileId> = files.tf.clone();
     let mut requested: BTreeSet<PathBuf> = checked_dirs.clone();
@@ -112,14 +106,7 @@ pub(crate) fn lower(
                 break;
             }
             if requested.insert(dir.clone()) {
-                for id in ws.load_folder(&dir) {
-                    match super::kind_of(&ws.sources.get(id).path) {
-                        Some(super::Kind::TerraformJson) => {
-                            incomplete.insert(dir.clone());
-                        }
-                        _ => next.push(id),
-                    }
-                }
+                next.extend(ws.load_folder(&dir));
             }
         }
         if next.is_empty() {
@@ -173,6 +160,25 @@ pub(crate) fn lower(
         model.symbols.extend(session.symbols());
         ws.notes.extend(session.notes());
     }
+
+    // Spans in `.tf.json` files point into their rewritten text until now.
+    let remaps: HashMap<FileId, &tfjson::Remap> = parsed
+        .iter()
+        .filter_map(|p| Some((p.file, p.remap.as_ref()?)))
+        .collect();
+    if !remaps.is_empty() {
+        let remap = |span: &mut Span| {
+            if let Some(r) = remaps.get(&span.file) {
+                let range = r.map(span.start as usize..span.end as usize);
+                *span = Span::new(span.file, range);
+            }
+        };
+        model.for_each_span_mut(remap);
+        for d in &mut ws.diagnostics {
+            remap(&mut d.primary.span);
+            d.related.iter_mut().for_each(|l| remap(&mut l.span));
+        }
+    }
 }
 
 /// The folders a file's `module` blocks call with local sources (`./x`, `../x`).
@@ -213,9 +219,32 @@ fn read_modules_json(ws: &mut Workspace<'_>, root: &Path) -> Option<HashMap<Stri
 }
 
 fn parse_file(sources: &SourceMap, id: FileId) -> Result<ParsedFile, Box<Diagnostic>> {
-    let text = &sources.get(id).text;
-    parse::parse(text)
-        .map(|body| ParsedFile { file: id, body })
+    let file = sources.get(id);
+    if file.path.to_string_lossy().ends_with(".tf.json") {
+        let (hcl, remap) = tfjson::to_hcl(&file.text).map_err(|(at, message)| {
+            let mut d = syntax_error(sources, id, at, &message);
+            d.message = format!("Terraform JSON syntax error: {message}");
+            Box::new(d)
+        })?;
+        return match parse::parse(&hcl) {
+            Ok(body) => Ok(ParsedFile {
+                file: id,
+                body,
+                remap: Some(remap),
+            }),
+            Err(e) => {
+                let at = e.location().offset();
+                let json = remap.map(at..at);
+                Err(Box::new(syntax_error(sources, id, json.start, e.message())))
+            }
+        };
+    }
+    parse::parse(&file.text)
+        .map(|body| ParsedFile {
+            file: id,
+            body,
+            remap: None,
+        })
         .map_err(|e| {
             Box::new(syntax_error(
                 sources,

@@ -7,10 +7,12 @@ use hcl::edit::structure::{Attribute, Block, Body};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Component, Path, PathBuf};
 
-/// A parsed `.tf` file.
+/// A parsed `.tf` (or `.tf.json`) file.
 pub(crate) struct ParsedFile {
     pub file: FileId,
     pub body: Body,
+    /// For `.tf.json`: the body was parsed from rewritten text; this maps its spans back.
+    pub remap: Option<super::tfjson::Remap>,
 }
 
 /// Whether a resource block is `resource` or `data`.
