@@ -57,6 +57,9 @@ pub enum Command {
         paths: Vec<PathBuf>,
         #[command(flatten)]
         values: ValueArgs,
+        /// Print counts only: VNets, peerings, and how far their references resolved.
+        #[arg(long)]
+        stats: bool,
     },
 }
 
@@ -216,11 +219,33 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Status, String> {
             }
             Ok(Status::Clean)
         }
-        Command::DebugModel { paths, values } => {
+        Command::DebugModel {
+            paths,
+            values,
+            stats,
+        } => {
             let options = values.options(&Disk);
             let outcome = crate::check_paths(&paths, &config, cwd.as_deref(), &options)
                 .map_err(|e| e.to_string())?;
-            writeln!(out, "{:#?}", outcome.model).map_err(io)?;
+            if stats {
+                let m = &outcome.model;
+                let count = |f: &dyn Fn(&crate::ir::Peering) -> bool| {
+                    m.peerings.iter().filter(|p| f(p)).count()
+                };
+                writeln!(
+                    out,
+                    "vnets {}\npeerings {}\nlocal resolved {}\nremote resolved {}\nremote known but not declared {}\nremote unknown {}",
+                    m.vnets.len(),
+                    m.peerings.len(),
+                    count(&|p| p.local.resolved.is_some()),
+                    count(&|p| p.remote.resolved.is_some()),
+                    count(&|p| p.remote.resolved.is_none() && p.remote.target.known().is_some()),
+                    count(&|p| p.remote.target.known().is_none()),
+                )
+                .map_err(io)?;
+            } else {
+                writeln!(out, "{:#?}", outcome.model).map_err(io)?;
+            }
             Ok(Status::Clean)
         }
         Command::Explain { rule } => match rules::find(&rule) {
