@@ -1,12 +1,14 @@
-//! Benchmark: lint a generated estate of 1,000 VNets and 2,000 peerings, end to end
+//! Benchmark: lint generated estates of 1,000 VNets and 2,000 peerings, end to end
 //! (discover, read, parse, evaluate, link, rules, JSON report), and print the timings.
 //!
 //! Run with `cargo bench --bench estate`. `cargo bench --bench estate -- --write DIR` only
-//! writes the estate to DIR, for timing the binary itself (e.g. with hyperfine).
+//! writes the estates to DIR/plain and DIR/modules, for timing the binary itself.
 //!
-//! The estate: 10 regional hubs in a ring (20 peerings) and 990 spokes, 99 per hub, each
-//! in its own file and peered both ways with its hub (1,980 peerings); every 50th spoke
-//! overlaps its hub, so the rules have something to report.
+//! Both estates: 10 regional hubs in a ring (20 peerings) and 990 spokes, 99 per hub,
+//! peered both ways with their hub (1,980 peerings); every 50th spoke overlaps its hub, so
+//! the rules have something to report. `plain` writes every spoke in its own file, resource
+//! by resource; `modules` calls a local spoke module with `for_each` over a map of spokes
+//! per hub, the map built with a `for` expression.
 
 use peerlint::config::Config;
 use peerlint::frontend::{Disk, LoadOptions};
@@ -107,6 +109,103 @@ resource "azurerm_virtual_network_peering" "hub_to_spoke{i}" {{
     .unwrap();
 }
 
+fn write_module_estate(root: &Path) {
+    let _ = std::fs::remove_dir_all(root);
+    std::fs::create_dir_all(root.join("modules/spoke")).unwrap();
+    std::fs::write(
+        root.join("modules/spoke/main.tf"),
+        r#"variable "name" {
+  type = string
+}
+variable "cidr" {
+  type = string
+}
+variable "hub" {
+  type = object({ id = string, name = string, resource_group_name = string })
+}
+variable "settings" {
+  type = object({
+    allow_forwarded_traffic = optional(bool, true)
+    use_remote_gateways     = optional(bool, false)
+  })
+  default = {}
+}
+resource "azurerm_virtual_network" "this" {
+  name                = "vnet-${var.name}"
+  resource_group_name = "rg-${var.name}"
+  location            = "West Europe"
+  address_space       = [var.cidr]
+  subnet {
+    name             = "snet-app"
+    address_prefixes = [cidrsubnet(var.cidr, 2, 1)]
+  }
+}
+resource "azurerm_virtual_network_peering" "to_hub" {
+  name                      = "${var.name}-to-hub"
+  resource_group_name       = azurerm_virtual_network.this.resource_group_name
+  virtual_network_name      = azurerm_virtual_network.this.name
+  remote_virtual_network_id = var.hub.id
+  allow_forwarded_traffic   = var.settings.allow_forwarded_traffic
+  use_remote_gateways       = var.settings.use_remote_gateways
+}
+resource "azurerm_virtual_network_peering" "from_hub" {
+  name                      = "hub-to-${var.name}"
+  resource_group_name       = var.hub.resource_group_name
+  virtual_network_name      = var.hub.name
+  remote_virtual_network_id = azurerm_virtual_network.this.id
+}
+output "id" {
+  value = azurerm_virtual_network.this.id
+}
+"#,
+    )
+    .unwrap();
+    let mut main = String::from(
+        r#"locals {
+  hubs = { for h in range(10) : "hub${h}" => h }
+  spokes = merge([
+    for name, h in local.hubs : {
+      for s in range(99) : "spoke${h * 99 + s}" => {
+        hub  = name
+        cidr = (h * 99 + s) % 50 == 0 ? "10.${h}.${100 + s}.0/24" : "10.${100 + floor((h * 99 + s) / 250)}.${(h * 99 + s) % 250}.0/24"
+      }
+    }
+  ]...)
+}
+resource "azurerm_virtual_network" "hub" {
+  for_each            = local.hubs
+  name                = "vnet-${each.key}"
+  resource_group_name = "rg-${each.key}"
+  location            = "westeurope"
+  address_space       = [cidrsubnet("10.0.0.0/8", 8, each.value)]
+}
+resource "azurerm_virtual_network_peering" "ring" {
+  for_each                  = local.hubs
+  name                      = "${each.key}-to-next"
+  resource_group_name       = azurerm_virtual_network.hub[each.key].resource_group_name
+  virtual_network_name      = azurerm_virtual_network.hub[each.key].name
+  remote_virtual_network_id = azurerm_virtual_network.hub["hub${(each.value + 1) % 10}"].id
+}
+resource "azurerm_virtual_network_peering" "ring_back" {
+  for_each                  = local.hubs
+  name                      = "next-to-${each.key}"
+  resource_group_name       = azurerm_virtual_network.hub["hub${(each.value + 1) % 10}"].resource_group_name
+  virtual_network_name      = azurerm_virtual_network.hub["hub${(each.value + 1) % 10}"].name
+  remote_virtual_network_id = azurerm_virtual_network.hub[each.key].id
+}
+module "spoke" {
+  source   = "./modules/spoke"
+  for_each = local.spokes
+  name     = each.key
+  cidr     = each.value.cidr
+  hub      = azurerm_virtual_network.hub[each.value.hub]
+}
+"#,
+    );
+    main.push('\n');
+    std::fs::write(root.join("main.tf"), main).unwrap();
+}
+
 fn lint_once(root: &Path) -> (Duration, peerlint::Summary) {
     let start = Instant::now();
     let options = LoadOptions {
@@ -130,27 +229,42 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     if let Some(i) = args.iter().position(|a| a == "--write") {
         let dir = PathBuf::from(args.get(i + 1).expect("--write DIR"));
-        write_estate(&dir);
-        println!("wrote the estate to {}", dir.display());
+        write_estate(&dir.join("plain"));
+        write_module_estate(&dir.join("modules"));
+        println!("wrote the estates to {}", dir.display());
         return;
     }
-    let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bench-estate");
-    write_estate(&root);
-    let (_, summary) = lint_once(&root); // warm the file cache
-    assert_eq!(summary.vnets, HUBS * (SPOKES_PER_HUB + 1));
-    assert_eq!(summary.peerings, 2 * HUBS + 2 * HUBS * SPOKES_PER_HUB);
-    let mut times: Vec<Duration> = (0..10).map(|_| lint_once(&root).0).collect();
-    times.sort();
-    println!(
-        "estate: {} files, {} VNets, {} peerings, {} errors reported",
-        summary.files, summary.vnets, summary.peerings, summary.errors
-    );
-    println!(
-        "lint, end to end ({} threads): min {:.1} ms, median {:.1} ms, max {:.1} ms over {} runs",
-        rayon::current_num_threads(),
-        times[0].as_secs_f64() * 1e3,
-        times[times.len() / 2].as_secs_f64() * 1e3,
-        times[times.len() - 1].as_secs_f64() * 1e3,
-        times.len()
-    );
+    let base = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    for (style, write) in [
+        ("plain", write_estate as fn(&Path)),
+        ("for_each + modules", write_module_estate),
+    ] {
+        let root = base.join(format!("bench-estate-{}", style.replace([' ', '+'], "")));
+        write(&root);
+        let (_, summary) = lint_once(&root); // warm the file cache
+        assert_eq!(summary.vnets, HUBS * (SPOKES_PER_HUB + 1), "{style}");
+        assert_eq!(
+            summary.peerings,
+            2 * HUBS + 2 * HUBS * SPOKES_PER_HUB,
+            "{style}"
+        );
+        assert_eq!(
+            summary.errors, 40,
+            "{style}: every 50th spoke overlaps, both ways"
+        );
+        let mut times: Vec<Duration> = (0..10).map(|_| lint_once(&root).0).collect();
+        times.sort();
+        println!(
+            "{style}: {} files, {} VNets, {} peerings, {} errors reported",
+            summary.files, summary.vnets, summary.peerings, summary.errors
+        );
+        println!(
+            "  lint, end to end ({} threads): min {:.1} ms, median {:.1} ms, max {:.1} ms over {} runs",
+            rayon::current_num_threads(),
+            times[0].as_secs_f64() * 1e3,
+            times[times.len() / 2].as_secs_f64() * 1e3,
+            times[times.len() - 1].as_secs_f64() * 1e3,
+            times.len()
+        );
+    }
 }
