@@ -39,8 +39,11 @@ pub enum Command {
     /// Check Terraform files and folders for peering errors.
     ///
     /// Folders are walked recursively (hidden folders such as `.terraform/` and `.git/` are
-    /// skipped); every folder is a Terraform module. A single `.tf` file is checked with
-    /// the other files of its module as context, and only findings that touch it are
+    /// skipped); every folder is a Terraform module, and every folder that no other checked
+    /// folder calls is a root module, evaluated with its `terraform.tfvars`,
+    /// `*.auto.tfvars`, `--var-file` and `--var` values. The module folders checked code
+    /// calls are read too. A single `.tf` file is checked with the other files of its
+    /// module as context, and only findings that touch it (or the modules it calls) are
     /// reported.
     Check(CheckArgs),
     /// List every rule with its level and a summary.

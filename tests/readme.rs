@@ -39,3 +39,14 @@ fn readme_shows_the_real_output() {
         "README's summary is stale: {summary}"
     );
 }
+
+#[test]
+fn readme_shows_the_landing_zone_output() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let compact = run(&["check", "examples/landing-zone", "--format", "compact"]);
+    assert!(
+        readme.contains(&format!("```text\n{compact}```")),
+        "README's landing-zone output is stale; it should be:\n{compact}"
+    );
+}
