@@ -6,8 +6,13 @@ use peerlint::config::Config;
 use peerlint::frontend::{Disk, LoadOptions};
 use std::path::{Path, PathBuf};
 
-/// `(rule, file, message with every backquoted name replaced by `_`)`, sorted.
-fn findings(style: &str) -> (Vec<(String, String)>, Vec<(String, String, String)>) {
+/// `(rule, message with every backquoted name replaced by `_`)`.
+type Shape = (String, String);
+/// `(rule, file, the peering's name)`.
+type Named = (String, String, String);
+
+/// The findings of one style, both ways, sorted.
+fn findings(style: &str) -> (Vec<Shape>, Vec<Named>) {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = PathBuf::from("tests/estates/three-ways").join(style);
     let options = LoadOptions {
