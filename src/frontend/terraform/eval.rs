@@ -374,7 +374,10 @@ impl<'s, 'm, 'a> Evaluator<'s, 'm, 'a> {
                     ));
                     Instances::Unknown
                 }
-                _ => Instances::Unknown,
+                _ => {
+                    self.unknown_instances(what, "count");
+                    Instances::Unknown
+                }
             };
         }
         let Some(for_each) = body.get_attribute("for_each") else {
@@ -390,12 +393,18 @@ impl<'s, 'm, 'a> Evaluator<'s, 'm, 'a> {
                         Value::String(s) if !token::is_opaque(&s) => {
                             map.insert(s.clone(), Value::String(s));
                         }
-                        _ => return Instances::Unknown,
+                        _ => {
+                            self.unknown_instances(what, "for_each");
+                            return Instances::Unknown;
+                        }
                     }
                 }
                 map
             }
-            _ => return Instances::Unknown,
+            _ => {
+                self.unknown_instances(what, "for_each");
+                return Instances::Unknown;
+            }
         };
         if map.len() > MAX_INSTANCES {
             self.session.note(format!(
@@ -406,6 +415,13 @@ impl<'s, 'm, 'a> Evaluator<'s, 'm, 'a> {
             return Instances::Unknown;
         }
         Instances::ForEach(map)
+    }
+
+    fn unknown_instances(&self, what: &str, meta: &str) {
+        self.session.note(format!(
+            "{}{what}: {meta} is not known before apply; its instances are unknown",
+            self.path
+        ));
     }
 
     /// One attribute of one instance of a resource, as other expressions see it. An
