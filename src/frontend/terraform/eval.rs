@@ -18,8 +18,11 @@ use super::module::{Decl, Mode, Module, Modules, ResourceDecl};
 use super::scope::{Instances, Key, Scope};
 use super::types;
 use super::value::Value;
+use crate::diagnostic::{Diagnostic, Label};
 use crate::ir::token;
+use crate::rules::input::INVALID_VALUE;
 use hcl::edit::Decorated;
+use hcl::edit::Span as _;
 use hcl::edit::expr::{
     BinaryOperator, Expression, ForExpr, FuncCall, ObjectKey, Traversal, TraversalOperator,
     UnaryOperator,
@@ -58,6 +61,7 @@ pub(crate) struct Session<'m, 'a> {
     symbol_of: RefCell<HashMap<String, u32>>,
     depth: Cell<u32>,
     notes: RefCell<BTreeSet<String>>,
+    diagnostics: RefCell<Vec<Diagnostic>>,
 }
 
 impl<'m, 'a> Session<'m, 'a> {
@@ -71,6 +75,7 @@ impl<'m, 'a> Session<'m, 'a> {
             symbol_of: RefCell::new(HashMap::new()),
             depth: Cell::new(0),
             notes: RefCell::new(BTreeSet::new()),
+            diagnostics: RefCell::new(Vec::new()),
         }
     }
 
@@ -82,6 +87,15 @@ impl<'m, 'a> Session<'m, 'a> {
     /// What peerlint could not follow (shown with `--verbose`).
     pub(crate) fn notes(&self) -> Vec<String> {
         self.notes.borrow().iter().cloned().collect()
+    }
+
+    /// Diagnostics about the input found while evaluating (a module input that fails).
+    pub(crate) fn take_diagnostics(&self) -> Vec<Diagnostic> {
+        std::mem::take(&mut self.diagnostics.borrow_mut())
+    }
+
+    fn report(&self, d: Diagnostic) {
+        self.diagnostics.borrow_mut().push(d);
     }
 
     fn note(&self, text: String) {
@@ -187,7 +201,11 @@ impl<'s, 'm, 'a> Evaluator<'s, 'm, 'a> {
     /// module's own `provider` blocks, and a default azurerm one if there is none.
     fn configure_providers(&mut self, inherited: HashMap<(String, String), String>) {
         self.providers = inherited;
-        let dir = crate::source::display_path(&self.module.dir, None);
+        let dir = if self.path.is_empty() {
+            crate::source::display_path(&self.module.dir, None)
+        } else {
+            self.path.trim_end_matches('.').to_string()
+        };
         for p in &self.module.providers {
             let name = p.block.labels[0].as_str().to_string();
             let scope = Scope::root(p.file);
@@ -711,8 +729,25 @@ impl<'s, 'm, 'a> Evaluator<'s, 'm, 'a> {
                 .attributes()
                 .filter(|a| !meta.contains(&a.key.as_str()))
                 .map(|a| {
-                    let v = self.eval(&a.value, &scope).errors_as_unknown();
-                    (a.key.as_str().to_string(), Input::Value(v))
+                    let v = self.eval(&a.value, &scope);
+                    if let Some(err) = v.find_error() {
+                        self.session.report(Diagnostic::new(
+                            INVALID_VALUE,
+                            format!(
+                                "input `{}` of `{label}{}` cannot be evaluated: {err}",
+                                a.key.as_str(),
+                                key.suffix()
+                            ),
+                            Label::new(
+                                crate::ir::Span::new(decl.file, a.value.span().unwrap_or(0..0)),
+                                "this value",
+                            ),
+                        ));
+                    }
+                    (
+                        a.key.as_str().to_string(),
+                        Input::Value(v.errors_as_unknown()),
+                    )
                 })
                 .collect();
             let mut names = self.names.clone();
@@ -735,13 +770,17 @@ impl<'s, 'm, 'a> Evaluator<'s, 'm, 'a> {
     /// The provider configurations a child module gets: the default ones implicitly, and
     /// those the call's `providers = { … }` map passes.
     fn providers_for(&self, decl: &Decl<'_>) -> HashMap<(String, String), String> {
-        let mut out: HashMap<(String, String), String> = self
-            .providers
-            .iter()
-            .filter(|((_, alias), _)| alias.is_empty())
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        if let Some(Expression::Object(map)) = decl.attr("providers").map(|a| &a.value) {
+        let mut out: HashMap<(String, String), String> = HashMap::new();
+        let Some(given) = decl.attr("providers") else {
+            // Without a `providers` map, the default configurations are inherited.
+            return self
+                .providers
+                .iter()
+                .filter(|((_, alias), _)| alias.is_empty())
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+        };
+        if let Expression::Object(map) = &given.value {
             for (k, v) in map.iter() {
                 let inner = match k {
                     ObjectKey::Ident(id) => Some((id.as_str().to_string(), String::new())),

@@ -157,6 +157,7 @@ pub(crate) fn lower(
         let session = Session::new(&modules, root.dir.clone(), model.symbols.len() as u32);
         let ev = Evaluator::root(&session, root, inputs);
         lower::lower_module(&ev, model, &mut ws.diagnostics);
+        ws.diagnostics.extend(session.take_diagnostics());
         model.symbols.extend(session.symbols());
         ws.notes.extend(session.notes());
     }
