@@ -459,10 +459,34 @@ impl<'s, 'm, 'a> Evaluator<'s, 'm, 'a> {
             };
             match self.resource_attr_uncached(r, key, &scope, attr) {
                 Value::Unknown => self.attr_symbol(r, key, attr),
-                Value::String(s) if token::has_unknown(&s) => self.attr_symbol(r, key, attr),
+                Value::String(s) if token::has_unknown(&s) => self.symbolize_parts(
+                    &s,
+                    &format!("{}{}{}.{attr}", self.path, r.address(), key.suffix()),
+                ),
                 v => v,
             }
         })
+    }
+
+    /// A string with unknown parts, each part made a symbol of its own (`origin#0`, …):
+    /// the known text around them still identifies what the string names, as in an id
+    /// whose subscription is known only at apply time.
+    fn symbolize_parts(&self, s: &str, origin: &str) -> Value {
+        let parts: Vec<&str> = s.split(token::UNKNOWN).collect();
+        if parts.iter().all(|p| p.is_empty()) {
+            return self.symbol(origin.to_string());
+        }
+        let mut out = String::with_capacity(s.len());
+        for (i, part) in parts.iter().enumerate() {
+            if i > 0 {
+                match self.symbol(format!("{origin}#{}", i - 1)) {
+                    Value::Symbol(n) => out.push_str(&token::symbol(n)),
+                    _ => out.push(token::UNKNOWN),
+                }
+            }
+            out.push_str(part);
+        }
+        Value::String(out)
     }
 
     fn attr_symbol(&self, r: &ResourceDecl<'_>, key: &Key, attr: &str) -> Value {
@@ -1066,11 +1090,17 @@ impl<'s, 'm, 'a> Evaluator<'s, 'm, 'a> {
     }
 
     fn func_call(&self, f: &FuncCall, scope: &Scope) -> Value {
-        if f.name.is_namespaced() {
-            // Provider-defined functions (`provider::azurerm::…`) are not evaluated.
-            return Value::Unknown;
-        }
         let name = f.name.name.as_str();
+        if f.name.is_namespaced() {
+            let ns: Vec<&str> = f.name.namespace.iter().map(|n| n.as_str()).collect();
+            return match ns.as_slice() {
+                ["provider", provider] => {
+                    let args = f.args.iter().map(|a| self.eval(a, scope)).collect();
+                    functions::provider_call(provider, name, args)
+                }
+                _ => Value::Unknown,
+            };
+        }
         match name {
             "try" => {
                 for arg in f.args.iter() {
@@ -1080,6 +1110,10 @@ impl<'s, 'm, 'a> Evaluator<'s, 'm, 'a> {
                     }
                 }
                 return Value::error("try: no argument could be evaluated");
+            }
+            "templatestring" => {
+                let args: Vec<Value> = f.args.iter().map(|a| self.eval(a, scope)).collect();
+                return self.templatestring(&args, scope);
             }
             "can" => {
                 return match f.args.iter().next().map(|a| self.eval(a, scope)) {
@@ -1106,6 +1140,32 @@ impl<'s, 'm, 'a> Evaluator<'s, 'm, 'a> {
             }
         }
         functions::call(name, args)
+    }
+
+    /// `templatestring(template, vars)`: renders a template given as a string, with
+    /// `vars`' attributes as its only names.
+    fn templatestring(&self, args: &[Value], scope: &Scope) -> Value {
+        let (Some(Value::String(text)), Some(vars)) = (args.first(), args.get(1)) else {
+            return match args.iter().find(|a| a.is_error()) {
+                Some(e) => e.clone(),
+                None => Value::Unknown,
+            };
+        };
+        if token::is_opaque(text) {
+            return Value::Unknown;
+        }
+        let Value::Object(vars) = vars else {
+            return Value::Unknown;
+        };
+        let template = match hcl::edit::parser::parse_template(text) {
+            Ok(t) => t,
+            Err(e) => return Value::error(format!("templatestring: {}", e.message())),
+        };
+        let mut inner = Scope::root(scope.file);
+        for (name, value) in vars {
+            inner = inner.with(name, value.clone());
+        }
+        self.template(&template, &inner)
     }
 
     fn traversal(&self, t: &Traversal, scope: &Scope) -> Value {
@@ -1422,7 +1482,8 @@ fn binary(op: BinaryOperator, lhs: &Value, rhs: &Value) -> Value {
 }
 
 /// The id of an azapi resource: `{parent}/providers/{type}/{name}` for a top-level type,
-/// `{parent}/{child type}/{name}` for a child type (`…/virtualNetworks/subnets`).
+/// `{parent}/{child type}/{name}` for a child type (`…/virtualNetworks/subnets`), and
+/// `{subscription}/resourceGroups/{name}` for a resource group.
 fn azapi_id(ty: &Value, parent: Value, name: Value) -> Value {
     let Ok(Some(ty)) = ty.to_str() else {
         return Value::Unknown;
@@ -1433,6 +1494,11 @@ fn azapi_id(ty: &Value, parent: Value, name: Value) -> Value {
     let ty = ty.split('@').next().unwrap_or_default();
     let segments: Vec<&str> = ty.split('/').collect();
     match segments.as_slice() {
+        [ns, "resourceGroups" | "resourcegroups"]
+            if ns.eq_ignore_ascii_case("Microsoft.Resources") =>
+        {
+            join_id(&[parent, Value::str("resourceGroups"), name])
+        }
         [_, _] => join_id(&[parent, Value::str("providers"), Value::str(ty), name]),
         [_, .., child] => join_id(&[parent, Value::str(*child), name]),
         _ => Value::Unknown,

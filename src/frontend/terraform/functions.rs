@@ -1263,3 +1263,280 @@ mod tests {
         assert_eq!(call("no_such_function", vec![s("x")]), Value::Unknown);
     }
 }
+
+// ----- provider-defined functions ------------------------------------------------------------
+
+/// Calls `provider::<provider>::<name>`: the resource-id functions of the azapi and azurerm
+/// providers, which network modules use to take ids apart and build them. Ids keep their
+/// unknown and symbolic parts. Other provider functions are `Unknown`.
+pub(crate) fn provider_call(provider: &str, name: &str, args: Vec<Value>) -> Value {
+    if let Some(err) = args.iter().find(|a| a.is_error()) {
+        return err.clone();
+    }
+    match (provider, name) {
+        ("azapi", "parse_resource_id") => match args.as_slice() {
+            [ty, id] => azapi_parse(&get!(strict_str(ty)), &get!(id_text(id))),
+            _ => wrong_arity("parse_resource_id"),
+        },
+        ("azapi", "build_resource_id") => match args.as_slice() {
+            [parent, ty, name] => {
+                let (parent, ty, name) = (
+                    get!(id_text(parent)),
+                    get!(strict_str(ty)),
+                    get!(id_text(name)),
+                );
+                Value::String(build_id(&parent, &ty, &[name]))
+            }
+            _ => wrong_arity("build_resource_id"),
+        },
+        ("azapi", "resource_group_resource_id") => match args.as_slice() {
+            [sub, rg, ty, names] => {
+                let parent = format!(
+                    "/subscriptions/{}/resourceGroups/{}",
+                    get!(id_text(sub)),
+                    get!(id_text(rg))
+                );
+                let ty = get!(strict_str(ty));
+                let mut parts = Vec::new();
+                for n in get!(list_of(names)) {
+                    parts.push(get!(id_text(n)));
+                }
+                Value::String(build_id(&parent, &ty, &parts))
+            }
+            _ => wrong_arity("resource_group_resource_id"),
+        },
+        ("azapi", "subscription_resource_id") => match args.as_slice() {
+            [sub, ty, names] => {
+                let parent = format!("/subscriptions/{}", get!(id_text(sub)));
+                let ty = get!(strict_str(ty));
+                let mut parts = Vec::new();
+                for n in get!(list_of(names)) {
+                    parts.push(get!(id_text(n)));
+                }
+                Value::String(build_id(&parent, &ty, &parts))
+            }
+            _ => wrong_arity("subscription_resource_id"),
+        },
+        ("azurerm", "normalise_resource_id") => match args.as_slice() {
+            [id] => Value::String(get!(id_text(id))),
+            _ => wrong_arity("normalise_resource_id"),
+        },
+        ("azurerm", "parse_resource_id") => match args.as_slice() {
+            [id] => azurerm_parse(&get!(id_text(id))),
+            _ => wrong_arity("parse_resource_id"),
+        },
+        _ => Value::Unknown,
+    }
+}
+
+/// An id argument: its text with unknown and symbolic parts kept.
+fn id_text(v: &Value) -> Result<Option<String>, Value> {
+    match v.to_str()? {
+        Some(s) if s.chars().all(|c| c == token::UNKNOWN) => Ok(None),
+        other => Ok(other),
+    }
+}
+
+/// `{parent}/providers/{type}/{name}`, or `{parent}/{child type}/{name}` when `parent`
+/// already names a resource of the parent type; more names for nested types.
+fn build_id(parent: &str, ty: &str, names: &[String]) -> String {
+    let ty = ty.split('@').next().unwrap_or_default();
+    let mut segs = ty.split('/');
+    let namespace = segs.next().unwrap_or_default();
+    let types: Vec<&str> = segs.collect();
+    let parent = parent.trim_end_matches('/');
+    if namespace.eq_ignore_ascii_case("Microsoft.Resources") && types == ["resourceGroups"] {
+        return format!(
+            "{parent}/resourceGroups/{}",
+            names.first().map_or("", |s| s)
+        );
+    }
+    let under_provider = parent.to_ascii_lowercase().contains("/providers/");
+    let mut out = parent.to_string();
+    if names.len() >= types.len() || !under_provider {
+        out.push_str(&format!("/providers/{namespace}"));
+        for (t, n) in types.iter().zip(names) {
+            out.push_str(&format!("/{t}/{n}"));
+        }
+    } else {
+        // A child of `parent`: only the last type and name are added.
+        let t = types.last().copied().unwrap_or_default();
+        out.push_str(&format!("/{t}/{}", names.last().map_or("", |s| s)));
+    }
+    out
+}
+
+/// The `(type, name)` pairs after `/providers/<namespace>`, with the subscription and
+/// resource group of an id.
+struct IdParts {
+    subscription: Option<String>,
+    resource_group: Option<String>,
+    namespace: Option<String>,
+    path: Vec<(String, String)>,
+}
+
+fn id_parts(id: &str) -> IdParts {
+    let segs: Vec<&str> = id.trim_matches('/').split('/').collect();
+    let mut parts = IdParts {
+        subscription: None,
+        resource_group: None,
+        namespace: None,
+        path: Vec::new(),
+    };
+    let mut i = 0;
+    while i + 1 < segs.len() {
+        let (k, v) = (segs[i], segs[i + 1]);
+        if k.eq_ignore_ascii_case("subscriptions") && parts.subscription.is_none() {
+            parts.subscription = Some(v.to_string());
+        } else if k.eq_ignore_ascii_case("resourceGroups") && parts.resource_group.is_none() {
+            parts.resource_group = Some(v.to_string());
+        } else if k.eq_ignore_ascii_case("providers") {
+            parts.namespace = Some(v.to_string());
+        } else if parts.namespace.is_some() {
+            parts.path.push((k.to_string(), v.to_string()));
+        }
+        i += 2;
+    }
+    parts
+}
+
+fn opt(s: Option<String>) -> Value {
+    s.map_or(Value::Null, Value::String)
+}
+
+fn azapi_parse(ty: &str, id: &str) -> Value {
+    let p = id_parts(id);
+    let name = p.path.last().map(|(_, n)| n.clone());
+    let trimmed = id.trim_end_matches('/');
+    let parent_id = match p.path.len() {
+        0 => trimmed.rsplitn(3, '/').nth(2).map(str::to_string),
+        1 => trimmed
+            .to_ascii_lowercase()
+            .rfind("/providers/")
+            .map(|at| trimmed[..at].to_string()),
+        _ => trimmed.rsplitn(3, '/').nth(2).map(str::to_string),
+    };
+    let parts: BTreeMap<String, Value> = p
+        .path
+        .iter()
+        .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+        .collect();
+    Value::Object(BTreeMap::from([
+        ("id".to_string(), Value::String(trimmed.to_string())),
+        (
+            "type".to_string(),
+            Value::String(ty.split('@').next().unwrap_or_default().to_string()),
+        ),
+        ("name".to_string(), opt(name)),
+        ("parent_id".to_string(), opt(parent_id)),
+        ("subscription_id".to_string(), opt(p.subscription)),
+        ("resource_group_name".to_string(), opt(p.resource_group)),
+        ("provider_namespace".to_string(), opt(p.namespace)),
+        ("parts".to_string(), Value::Object(parts)),
+    ]))
+}
+
+fn azurerm_parse(id: &str) -> Value {
+    let p = id_parts(id);
+    let (resource_type, resource_name) = p.path.last().cloned().unzip();
+    let parents: BTreeMap<String, Value> = p.path[..p.path.len().saturating_sub(1)]
+        .iter()
+        .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+        .collect();
+    let full_type = p.namespace.as_ref().map(|ns| {
+        let types: Vec<&str> = p.path.iter().map(|(t, _)| t.as_str()).collect();
+        format!("{ns}/{}", types.join("/"))
+    });
+    Value::Object(BTreeMap::from([
+        ("subscription_id".to_string(), opt(p.subscription)),
+        ("resource_group_name".to_string(), opt(p.resource_group)),
+        ("resource_provider".to_string(), opt(p.namespace)),
+        ("resource_type".to_string(), opt(resource_type)),
+        ("resource_name".to_string(), opt(resource_name)),
+        ("full_resource_type".to_string(), opt(full_type)),
+        ("parent_resources".to_string(), Value::Object(parents)),
+    ]))
+}
+
+#[cfg(test)]
+mod provider_tests {
+    use super::*;
+
+    const VNET: &str =
+        "/subscriptions/s1/resourceGroups/rg-hub/providers/Microsoft.Network/virtualNetworks/hub";
+
+    #[test]
+    fn azapi_parse_and_build_round_trip() {
+        let Value::Object(p) = provider_call(
+            "azapi",
+            "parse_resource_id",
+            vec![
+                Value::str("Microsoft.Network/virtualNetworks"),
+                Value::str(VNET),
+            ],
+        ) else {
+            panic!("an object")
+        };
+        assert_eq!(p["name"], Value::str("hub"));
+        assert_eq!(p["resource_group_name"], Value::str("rg-hub"));
+        assert_eq!(
+            p["parent_id"],
+            Value::str("/subscriptions/s1/resourceGroups/rg-hub")
+        );
+        let built = provider_call(
+            "azapi",
+            "build_resource_id",
+            vec![
+                p["parent_id"].clone(),
+                Value::str("Microsoft.Network/virtualNetworks"),
+                Value::str("hub"),
+            ],
+        );
+        assert_eq!(built, Value::str(VNET));
+        let peering = provider_call(
+            "azapi",
+            "build_resource_id",
+            vec![
+                Value::str(VNET),
+                Value::str("Microsoft.Network/virtualNetworks/virtualNetworkPeerings"),
+                Value::str("p"),
+            ],
+        );
+        assert_eq!(
+            peering,
+            Value::str(&format!("{VNET}/virtualNetworkPeerings/p"))
+        );
+        assert_eq!(
+            provider_call(
+                "azapi",
+                "resource_group_resource_id",
+                vec![
+                    Value::str("s1"),
+                    Value::str("rg-hub"),
+                    Value::str("Microsoft.Network/virtualNetworks"),
+                    Value::List(vec![Value::str("hub")])
+                ],
+            ),
+            Value::str(VNET)
+        );
+    }
+
+    #[test]
+    fn azurerm_parse_keeps_symbolic_parts() {
+        let id = format!(
+            "/subscriptions/{}/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/s",
+            token::symbol(4)
+        );
+        let Value::Object(p) = provider_call("azurerm", "parse_resource_id", vec![Value::str(&id)])
+        else {
+            panic!("an object")
+        };
+        assert_eq!(p["subscription_id"], Value::str(&token::symbol(4)));
+        assert_eq!(p["resource_name"], Value::str("s"));
+        assert_eq!(
+            p["full_resource_type"],
+            Value::str("Microsoft.Network/virtualNetworks/subnets")
+        );
+        assert_eq!(provider_call("azurerm", "no_such", vec![]), Value::Unknown);
+    }
+}
