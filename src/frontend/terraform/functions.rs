@@ -1504,7 +1504,7 @@ mod provider_tests {
         );
         assert_eq!(
             peering,
-            Value::str(&format!("{VNET}/virtualNetworkPeerings/p"))
+            Value::str(format!("{VNET}/virtualNetworkPeerings/p"))
         );
         assert_eq!(
             provider_call(
