@@ -1531,7 +1531,7 @@ mod provider_tests {
         else {
             panic!("an object")
         };
-        assert_eq!(p["subscription_id"], Value::str(&token::symbol(4)));
+        assert_eq!(p["subscription_id"], Value::str(token::symbol(4)));
         assert_eq!(p["resource_name"], Value::str("s"));
         assert_eq!(
             p["full_resource_type"],
