@@ -5,7 +5,7 @@
 
 use crate::config::Config;
 use crate::diagnostic::Severity;
-use crate::frontend::{Disk, FileSource, LoadOptions};
+use crate::frontend::{Disk, FileSource, LoadOptions, Setting};
 use crate::report::{self, Format, RenderOptions};
 use crate::rules;
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -104,9 +104,13 @@ pub struct ValueArgs {
     pub vars: Vec<(String, String)>,
 
     /// Read root module variables from a `.tfvars` or `.tfvars.json` file, as
-    /// `terraform plan -var-file` does (repeatable, later files win).
+    /// `terraform plan -var-file` does (repeatable; with `--var`, later ones win).
     #[arg(long = "var-file", value_name = "FILE")]
     pub var_files: Vec<PathBuf>,
+
+    /// `--var` and `--var-file` in command-line order (set by [`parse`]).
+    #[arg(skip)]
+    pub settings: Vec<Setting>,
 }
 
 fn parse_var(s: &str) -> Result<(String, String), String> {
@@ -127,10 +131,20 @@ impl ValueArgs {
                 Some((name, v.to_str()?.to_string()))
             })
             .collect();
+        let settings = if self.settings.is_empty() {
+            // Without the command line's order: files first, then values.
+            self.var_files
+                .iter()
+                .cloned()
+                .map(Setting::VarFile)
+                .chain(self.vars.iter().cloned().map(|(n, v)| Setting::Var(n, v)))
+                .collect()
+        } else {
+            self.settings.clone()
+        };
         LoadOptions {
             files,
-            vars: self.vars.clone(),
-            var_files: self.var_files.clone(),
+            settings,
             env_vars,
         }
     }
@@ -159,6 +173,39 @@ pub enum ColorChoice {
     Auto,
     Always,
     Never,
+}
+
+/// Parses the process's command line, keeping the order of `--var` and `--var-file`
+/// (Terraform applies them in order). Exits on bad arguments, as clap does.
+pub fn parse() -> Cli {
+    use clap::{CommandFactory, FromArgMatches};
+    let matches = Cli::command().get_matches();
+    let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    let values = match &mut cli.command {
+        Command::Check(args) => Some(&mut args.values),
+        Command::DebugModel { values, .. } => Some(values),
+        _ => None,
+    };
+    if let (Some(values), Some((_, sub))) = (values, matches.subcommand()) {
+        let mut ordered: Vec<(usize, Setting)> = Vec::new();
+        if let Some(indices) = sub.indices_of("vars") {
+            ordered.extend(
+                indices
+                    .zip(&values.vars)
+                    .map(|(i, (n, v))| (i, Setting::Var(n.clone(), v.clone()))),
+            );
+        }
+        if let Some(indices) = sub.indices_of("var_files") {
+            ordered.extend(
+                indices
+                    .zip(&values.var_files)
+                    .map(|(i, p)| (i, Setting::VarFile(p.clone()))),
+            );
+        }
+        ordered.sort_by_key(|(i, _)| *i);
+        values.settings = ordered.into_iter().map(|(_, s)| s).collect();
+    }
+    cli
 }
 
 /// How a successful run ended.

@@ -24,6 +24,9 @@ use rules::Level;
 use source::SourceMap;
 use std::path::{Path, PathBuf};
 
+/// Stack size of the thread that loads and evaluates the input.
+const LOAD_STACK: usize = 512 << 20;
+
 /// The result of a run: the files, the model, and the diagnostics in report order.
 pub struct Outcome {
     pub sources: SourceMap,
@@ -72,7 +75,20 @@ pub fn lint(
     cwd: Option<&Path>,
     options: &LoadOptions<'_>,
 ) -> Outcome {
-    let loaded = frontend::load(inputs, cwd, options);
+    // Evaluation recurses as deep as the code's references chain; a thread of its own
+    // gives it room (the stack is reserved, not committed).
+    let loaded = std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("peerlint-load".into())
+            .stack_size(LOAD_STACK)
+            .spawn_scoped(scope, || frontend::load(inputs, cwd, options))
+            .map(|handle| handle.join())
+    });
+    let loaded = match loaded {
+        Ok(Ok(loaded)) => loaded,
+        Ok(Err(panic)) => std::panic::resume_unwind(panic),
+        Err(e) => panic!("cannot start a thread: {e}"),
+    };
     let mut diagnostics = loaded.diagnostics;
     diagnostics.extend(rules::run(&loaded.model, |id| {
         config.level(id) != Level::Off
@@ -111,7 +127,7 @@ pub fn lint(
 }
 
 /// Discovers, reads and lints the files under `paths`; `--var-file` files given in
-/// `options.var_files` are read too. Files the checked code calls as modules are read
+/// the `--var-file` files in `options` are read too. Files the checked code calls as modules are read
 /// through `options.files`.
 pub fn check_paths(
     paths: &[PathBuf],
@@ -120,14 +136,14 @@ pub fn check_paths(
     options: &LoadOptions<'_>,
 ) -> Result<Outcome, frontend::DiscoverError> {
     let mut files = frontend::discover(paths)?;
-    for var_file in &options.var_files {
+    for var_file in options.var_files() {
         if !var_file.is_file() {
             return Err(frontend::DiscoverError {
                 path: var_file.display().to_string(),
                 reason: "no such variables file".to_string(),
             });
         }
-        files.push((var_file.clone(), true));
+        files.push((var_file.to_path_buf(), true));
     }
     Ok(lint(frontend::read(files), config, cwd, options))
 }

@@ -1,13 +1,12 @@
 //! The `peerlint` binary: parse the command line, run it, map the outcome to an exit code
 //! (0 clean, 1 findings, 2 the run failed).
 
-use clap::Parser;
-use peerlint::cli::{Cli, Status, run};
+use peerlint::cli::{Status, parse, run};
 use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = parse();
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let result = run(cli, &mut out);

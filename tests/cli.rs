@@ -478,7 +478,7 @@ resource "azurerm_virtual_network_peering" "hub_to_spoke" {
         ),
         (0, None)
     );
-    // --var wins over everything; for a list variable it is read as HCL.
+    // --var wins over the files before it; for a list variable it is read as HCL.
     assert_eq!(
         run(
             &[
@@ -490,6 +490,19 @@ resource "azurerm_virtual_network_peering" "hub_to_spoke" {
             &[]
         ),
         (0, None)
+    );
+    // --var and --var-file apply in command-line order, as in Terraform.
+    assert_eq!(
+        run(
+            &[
+                "--var",
+                "spoke_cidr=10.6.0.0/16",
+                "--var-file",
+                "prod.tfvars"
+            ],
+            &[]
+        ),
+        (1, Some("10.0.1.0/24".into()))
     );
     assert_eq!(
         run(&["--var", "spokes=[\"10.0.3.0/24\"]"], &[]),

@@ -6,7 +6,6 @@
 use peerlint::config::Config;
 use peerlint::frontend::{Disk, LoadOptions};
 use peerlint::report::{self, Format, RenderOptions};
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 type Finding = (String, u32, String);
@@ -21,11 +20,13 @@ fn sorted_dirs(dir: &Path) -> Vec<PathBuf> {
     dirs
 }
 
-fn expected(case: &Path) -> BTreeSet<Finding> {
+/// The findings `expect.txt` lists, sorted (a finding listed twice is expected twice).
+fn expected(case: &Path) -> Vec<Finding> {
     let Ok(text) = std::fs::read_to_string(case.join("expect.txt")) else {
-        return BTreeSet::new();
+        return Vec::new();
     };
-    text.lines()
+    let mut found = text
+        .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
         .map(|l| {
@@ -37,6 +38,23 @@ fn expected(case: &Path) -> BTreeSet<Finding> {
                 rule.trim().to_string(),
             )
         })
+        .collect::<Vec<_>>();
+    found.sort();
+    found
+}
+
+/// `a` without one occurrence of each element of `b`.
+fn minus(a: &[Finding], b: &[Finding]) -> Vec<Finding> {
+    let mut rest = b.to_vec();
+    a.iter()
+        .filter(|f| match rest.iter().position(|r| r == *f) {
+            Some(i) => {
+                rest.remove(i);
+                false
+            }
+            None => true,
+        })
+        .cloned()
         .collect()
 }
 
@@ -78,7 +96,7 @@ fn fixtures() {
             )
             .unwrap();
             let prefix = format!("{}/", rel.display());
-            let actual: BTreeSet<Finding> = outcome
+            let actual: Vec<Finding> = outcome
                 .diagnostics
                 .iter()
                 .map(|d| {
@@ -87,7 +105,9 @@ fn fixtures() {
                     let shown = file.display.strip_prefix(&prefix).unwrap_or(&file.display);
                     (shown.to_string(), line, d.rule.to_string())
                 })
-                .collect();
+                .collect::<Vec<_>>();
+            let mut actual = actual;
+            actual.sort();
             let want = expected(&case);
             if valid && !want.is_empty() {
                 failures.push(format!("{rel:?}: a valid case must not have an expect.txt"));
@@ -96,8 +116,8 @@ fn fixtures() {
                 failures.push(format!("{rel:?}: expect.txt lists no `{rule}` finding"));
             }
             if actual != want {
-                let missing: Vec<_> = want.difference(&actual).collect();
-                let extra: Vec<_> = actual.difference(&want).collect();
+                let missing = minus(&want, &actual);
+                let extra = minus(&actual, &want);
                 failures.push(format!(
                     "{rel:?}:\n    missing: {missing:?}\n    unexpected: {extra:?}"
                 ));

@@ -69,7 +69,7 @@ pub(crate) fn kind_of(path: &Path) -> Option<Kind> {
 /// Where the frontends read files the checked paths do not include: the folders of
 /// modules that checked code calls, and `.terraform/modules/modules.json`. The command
 /// line reads them from disk; an editor may answer from its buffers.
-pub trait FileSource {
+pub trait FileSource: Sync {
     /// The Terraform files (`*.tf`, `*.tf.json`) directly in `dir`.
     fn folder(&self, dir: &Path) -> Vec<InputFile>;
     /// One file's bytes, if it exists.
@@ -130,23 +130,39 @@ impl FileSource for NoFiles {
     }
 }
 
+/// A variable value given on the command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Setting {
+    /// `--var NAME=VALUE`.
+    Var(String, String),
+    /// `--var-file FILE` (its contents are among the inputs).
+    VarFile(PathBuf),
+}
+
 /// How a run reads what the checked files do not say.
 pub struct LoadOptions<'a> {
     pub files: &'a dyn FileSource,
-    /// `--var NAME=VALUE`, in order.
-    pub vars: Vec<(String, String)>,
-    /// `--var-file FILE`, in order (their contents are among the inputs).
-    pub var_files: Vec<PathBuf>,
+    /// `--var` and `--var-file`, in command-line order: later ones win.
+    pub settings: Vec<Setting>,
     /// `TF_VAR_name` environment variables, as `(name, value)`.
     pub env_vars: Vec<(String, String)>,
+}
+
+impl LoadOptions<'_> {
+    /// The `--var-file` files, in order.
+    pub fn var_files(&self) -> impl Iterator<Item = &Path> {
+        self.settings.iter().filter_map(|s| match s {
+            Setting::VarFile(p) => Some(p.as_path()),
+            Setting::Var(..) => None,
+        })
+    }
 }
 
 impl Default for LoadOptions<'_> {
     fn default() -> Self {
         LoadOptions {
             files: &NoFiles,
-            vars: Vec::new(),
-            var_files: Vec::new(),
+            settings: Vec::new(),
             env_vars: Vec::new(),
         }
     }
@@ -346,8 +362,7 @@ pub fn load(mut inputs: Vec<InputFile>, cwd: Option<&Path>, options: &LoadOption
     for input in inputs {
         let kind = kind_of(&input.path);
         let explicit_vars = options
-            .var_files
-            .iter()
+            .var_files()
             .any(|v| normalize(v) == normalize(&input.path));
         let Some(id) = ws.add(input) else {
             continue;
@@ -359,12 +374,6 @@ pub fn load(mut inputs: Vec<InputFile>, cwd: Option<&Path>, options: &LoadOption
             None => {}
         }
     }
-    // `--var-file` files apply in the order given, not in path order.
-    let position = |id: &FileId| {
-        let path = normalize(&ws.sources.get(*id).path);
-        options.var_files.iter().position(|v| normalize(v) == path)
-    };
-    terraform.var_files.sort_by_key(position);
     let mut model = Model::default();
     terraform::lower(&mut ws, terraform, options, &mut model);
     link::link(&mut model);

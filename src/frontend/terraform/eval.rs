@@ -35,7 +35,7 @@ use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 /// Deeper nesting than this evaluates to an error instead of exhausting the stack.
-const MAX_DEPTH: u32 = 160;
+const MAX_DEPTH: u32 = 1_000;
 /// Largest collection a `for` expression or directive iterates.
 const MAX_ITEMS: usize = 100_000;
 /// Most instances one `count` or `for_each` expands to; beyond, they are unknown.
@@ -60,6 +60,8 @@ pub(crate) struct Session<'m, 'a> {
     symbol_base: u32,
     symbol_of: RefCell<HashMap<String, u32>>,
     depth: Cell<u32>,
+    /// How many times the depth limit was hit.
+    too_deep: Cell<u32>,
     notes: RefCell<BTreeSet<String>>,
     diagnostics: RefCell<Vec<Diagnostic>>,
 }
@@ -74,6 +76,7 @@ impl<'m, 'a> Session<'m, 'a> {
             symbol_base,
             symbol_of: RefCell::new(HashMap::new()),
             depth: Cell::new(0),
+            too_deep: Cell::new(0),
             notes: RefCell::new(BTreeSet::new()),
             diagnostics: RefCell::new(Vec::new()),
         }
@@ -158,7 +161,7 @@ pub(crate) struct Evaluator<'s, 'm, 'a> {
     providers: HashMap<(String, String), String>,
     memo: RefCell<HashMap<Addr, Value>>,
     active: RefCell<HashSet<Addr>>,
-    instances: RefCell<HashMap<(Mode, String, String), Instances>>,
+    instances: RefCell<HashMap<(Mode, String, String), Rc<Instances>>>,
     calls: RefCell<HashMap<String, Rc<Children<'s, 'm, 'a>>>>,
 }
 
@@ -276,9 +279,14 @@ impl<'s, 'm, 'a> Evaluator<'s, 'm, 'a> {
             // A cycle: Terraform rejects it; here it is simply not known.
             return Value::Unknown;
         }
+        let too_deep_before = self.session.too_deep.get();
         let v = compute().errors_as_unknown();
         self.active.borrow_mut().remove(&addr);
-        self.memo.borrow_mut().insert(addr, v.clone());
+        // A value cut short by the depth limit depends on where evaluation started: it is
+        // not remembered, so that a shallower start can still reach the real value.
+        if self.session.too_deep.get() == too_deep_before {
+            self.memo.borrow_mut().insert(addr, v.clone());
+        }
         v
     }
 
@@ -297,9 +305,17 @@ impl<'s, 'm, 'a> Evaluator<'s, 'm, 'a> {
             let ty = decl
                 .attr("type")
                 .map(|t| types::parse(&t.value, &|e| self.eval(e, &scope)));
-            let value = match (self.inputs.get(name), decl.attr("default")) {
+            let default = decl.attr("default");
+            let not_nullable = decl
+                .attr("nullable")
+                .is_some_and(|a| self.eval(&a.value, &scope) == Value::Bool(false));
+            let value = match (self.inputs.get(name), default) {
+                // With `nullable = false`, a null value takes the default.
+                (Some(Input::Value(Value::Null)), Some(attr)) if not_nullable => {
+                    self.eval(&attr.value, &scope)
+                }
                 (Some(Input::Value(v)), _) => v.clone(),
-                (Some(Input::Text(text)), _) => self.text_input(text, ty.as_ref()),
+                (Some(Input::Text(text)), _) => self.text_input(name, text, ty.as_ref()),
                 (None, Some(attr)) => self.eval(&attr.value, &scope),
                 // No default: given at plan time; one value wherever it is used.
                 (None, None) => return self.symbol(format!("{}var.{name}", self.path)),
@@ -313,16 +329,19 @@ impl<'s, 'm, 'a> Evaluator<'s, 'm, 'a> {
 
     /// A `--var`/`TF_VAR_` value: a literal string for a primitive (or no) type, an HCL
     /// expression for a collection or object type, as Terraform reads them.
-    fn text_input(&self, text: &str, ty: Option<&types::Type>) -> Value {
+    fn text_input(&self, name: &str, text: &str, ty: Option<&types::Type>) -> Value {
         if ty.is_none_or(types::Type::is_primitive) {
             return Value::String(text.to_string());
         }
         match hcl::edit::parser::parse_expr(text) {
             Ok(expr) => self.eval(&expr, &Scope::root(crate::source::FileId(u32::MAX))),
-            Err(e) => Value::error(format!(
-                "cannot parse the value given for it: {}",
-                e.message()
-            )),
+            Err(e) => {
+                self.session.note(format!(
+                    "var.{name}: the value given with --var or TF_VAR_{name} is not a valid HCL value ({}); it is unknown",
+                    e.message()
+                ));
+                Value::Unknown
+            }
         }
     }
 
@@ -360,17 +379,18 @@ impl<'s, 'm, 'a> Evaluator<'s, 'm, 'a> {
         )
     }
 
-    /// The instances of a resource (or data source).
-    pub(crate) fn resource_instances(&self, r: &ResourceDecl<'_>) -> Instances {
+    /// The instances of a resource (or data source). Shared, not copied: a large
+    /// `for_each` is referenced once per instance.
+    pub(crate) fn resource_instances(&self, r: &ResourceDecl<'_>) -> Rc<Instances> {
         let key = (r.mode, r.ty.to_string(), r.name.to_string());
         if let Some(i) = self.instances.borrow().get(&key) {
             return i.clone();
         }
         let addr = Addr::Instances(r.mode, r.ty.to_string(), r.name.to_string());
         if !self.active.borrow_mut().insert(addr.clone()) {
-            return Instances::Unknown;
+            return Rc::new(Instances::Unknown);
         }
-        let inst = self.instances_of(&r.decl.block.body, r.decl.file, &r.address());
+        let inst = Rc::new(self.instances_of(&r.decl.block.body, r.decl.file, &r.address()));
         self.active.borrow_mut().remove(&addr);
         self.instances.borrow_mut().insert(key, inst.clone());
         inst
@@ -590,6 +610,8 @@ impl<'s, 'm, 'a> Evaluator<'s, 'm, 'a> {
         let get = |a: &str| self.resource_attr(r, key, a);
         if r.ty == "azapi_resource" {
             return match attr {
+                // A data source may name the resource by its id.
+                "id" if r.decl.attr("resource_id").is_some() => get("resource_id"),
                 "id" => azapi_id(&get("type"), get("parent_id"), get("name")),
                 _ => Value::Unknown,
             };
@@ -864,6 +886,7 @@ impl<'s, 'm, 'a> Evaluator<'s, 'm, 'a> {
     pub(crate) fn eval(&self, expr: &Expression, scope: &Scope) -> Value {
         let depth = self.session.depth.get();
         if depth >= MAX_DEPTH {
+            self.session.too_deep.set(self.session.too_deep.get() + 1);
             return Value::error("expression is nested too deeply to evaluate");
         }
         self.session.depth.set(depth + 1);

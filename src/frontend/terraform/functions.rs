@@ -66,6 +66,14 @@ pub(crate) fn call(name: &str, args: Vec<Value>) -> Value {
         "slice" => slice(&args),
         "sort" => sort(&args),
         "setunion" => setunion(&args),
+        "setintersection" => set_filter(&args, true),
+        "setsubtract" => set_filter(&args, false),
+        "setproduct" => setproduct(&args),
+        "chunklist" => chunklist(&args),
+        "matchkeys" => matchkeys(&args),
+        "transpose" => transpose(&args),
+        "basename" => path_part(&args, false),
+        "dirname" => path_part(&args, true),
         "sum" => sum(&args),
         "alltrue" => all_any(&args, true),
         "anytrue" => all_any(&args, false),
@@ -884,6 +892,163 @@ fn setunion(args: &[Value]) -> Value {
     toset(&[Value::List(all)])
 }
 
+/// `basename` and `dirname` (`dir`). A path with unknown or symbolic parts still has a
+/// known last part when no marker follows its last `/` (as in an id whose subscription is
+/// unknown): then the result is exact, markers kept.
+fn path_part(args: &[Value], dir: bool) -> Value {
+    let [v] = args else {
+        return wrong_arity(if dir { "dirname" } else { "basename" });
+    };
+    let s = get!(v.to_str());
+    let trimmed = s.trim_end_matches('/');
+    let (head, tail) = match trimmed.rsplit_once('/') {
+        Some((head, tail)) => (Some(head), tail),
+        None => (None, trimmed),
+    };
+    if token::is_opaque(tail) {
+        return Value::Unknown;
+    }
+    Value::String(match (dir, head) {
+        (false, _) => tail.to_string(),
+        (true, Some("")) => "/".to_string(),
+        (true, Some(head)) => head.to_string(),
+        (true, None) => ".".to_string(),
+    })
+}
+
+/// `setintersection` (`keep` = true) and `setsubtract`: the elements of the first set that
+/// are (or are not) in every other one.
+fn set_filter(args: &[Value], keep: bool) -> Value {
+    let Some((first, others)) = args.split_first() else {
+        return wrong_arity(if keep {
+            "setintersection"
+        } else {
+            "setsubtract"
+        });
+    };
+    let first = get!(list_of(first)).clone();
+    let mut rest = Vec::new();
+    for o in others {
+        rest.push(get!(list_of(o)).clone());
+    }
+    let mut out = Vec::new();
+    for item in first {
+        let mut in_all = true;
+        for other in &rest {
+            let mut found = false;
+            for o in other {
+                match equal(&item, o) {
+                    Some(true) => {
+                        found = true;
+                        break;
+                    }
+                    Some(false) => {}
+                    None => return Value::Unknown,
+                }
+            }
+            in_all &= found;
+        }
+        if in_all == keep {
+            out.push(item);
+        }
+    }
+    toset(&[Value::List(out)])
+}
+
+fn setproduct(args: &[Value]) -> Value {
+    let mut product: Vec<Vec<Value>> = vec![Vec::new()];
+    for a in args {
+        let items = get!(list_of(a));
+        if product.len().saturating_mul(items.len()) > 100_000 {
+            return Value::Unknown;
+        }
+        product = product
+            .into_iter()
+            .flat_map(|prefix| {
+                items.iter().map(move |item| {
+                    let mut row = prefix.clone();
+                    row.push(item.clone());
+                    row
+                })
+            })
+            .collect();
+    }
+    if args.is_empty() {
+        return wrong_arity("setproduct");
+    }
+    Value::List(product.into_iter().map(Value::List).collect())
+}
+
+fn chunklist(args: &[Value]) -> Value {
+    match args {
+        [list, size] => {
+            let items = get!(list_of(list));
+            let size = get!(int_of(size));
+            if size < 0 {
+                return Value::error("chunklist: the size must not be negative");
+            }
+            if size == 0 {
+                return Value::List(vec![Value::List(items.clone())]);
+            }
+            Value::List(
+                items
+                    .chunks(size as usize)
+                    .map(|c| Value::List(c.to_vec()))
+                    .collect(),
+            )
+        }
+        _ => wrong_arity("chunklist"),
+    }
+}
+
+fn matchkeys(args: &[Value]) -> Value {
+    match args {
+        [values, keys, search] => {
+            let (values, keys, search) = (
+                get!(list_of(values)),
+                get!(list_of(keys)),
+                get!(list_of(search)),
+            );
+            if values.len() != keys.len() {
+                return Value::error("matchkeys: the lists have different lengths");
+            }
+            let mut out = Vec::new();
+            for (v, k) in values.iter().zip(keys) {
+                let mut hit = false;
+                for s in search {
+                    match equal(k, s) {
+                        Some(true) => hit = true,
+                        Some(false) => {}
+                        None => return Value::Unknown,
+                    }
+                }
+                if hit {
+                    out.push(v.clone());
+                }
+            }
+            Value::List(out)
+        }
+        _ => wrong_arity("matchkeys"),
+    }
+}
+
+fn transpose(args: &[Value]) -> Value {
+    match args {
+        [m] => {
+            let mut out: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+            for (k, v) in get!(object_of(m)) {
+                for item in get!(list_of(v)) {
+                    out.entry(get!(strict_str(item)))
+                        .or_default()
+                        .push(Value::String(k.clone()));
+                }
+            }
+            Value::Object(out.into_iter().map(|(k, v)| (k, Value::List(v))).collect())
+        }
+        _ => wrong_arity("transpose"),
+    }
+}
+
 fn sum(args: &[Value]) -> Value {
     match args {
         [v] => {
@@ -1244,6 +1409,32 @@ mod tests {
         assert_eq!(
             call("range", vec![n(3.0)]),
             Value::List(vec![n(0.0), n(1.0), n(2.0)])
+        );
+    }
+
+    #[test]
+    fn set_and_path_functions() {
+        let l = |xs: &[&str]| Value::List(xs.iter().map(|x| s(x)).collect());
+        assert_eq!(
+            call("setsubtract", vec![l(&["a", "b", "c"]), l(&["b"])]),
+            l(&["a", "c"])
+        );
+        assert_eq!(
+            call("setintersection", vec![l(&["a", "b"]), l(&["b", "c"])]),
+            l(&["b"])
+        );
+        assert_eq!(
+            call("setproduct", vec![l(&["a", "b"]), l(&["x"])]),
+            Value::List(vec![l(&["a", "x"]), l(&["b", "x"])])
+        );
+        assert_eq!(
+            call("basename", vec![s("/subscriptions/s/x/vnet-hub")]),
+            s("vnet-hub")
+        );
+        assert_eq!(call("dirname", vec![s("a/b/c")]), s("a/b"));
+        assert_eq!(
+            call("chunklist", vec![l(&["a", "b", "c"]), n(2.0)]),
+            Value::List(vec![l(&["a", "b"]), l(&["c"])])
         );
     }
 

@@ -136,6 +136,14 @@ impl Instances {
     /// The key an index value selects (`[0]`, `["a"]`): `Ok(None)` when it is not
     /// known, `Err` when no such instance exists.
     pub(crate) fn key_for(&self, index: &Value) -> Result<Option<Key>, Value> {
+        let none = match self {
+            Instances::Count(0) => true,
+            Instances::ForEach(map) => map.is_empty(),
+            _ => false,
+        };
+        if none {
+            return Err(Value::error("there are no instances to index"));
+        }
         match self {
             Instances::Count(n) => match index.to_number() {
                 Ok(Some(i)) if i >= 0.0 && i.fract() == 0.0 && (i as u32) < *n => {

@@ -8,10 +8,10 @@ use super::module::{Module, Modules, normalize_dir};
 use super::scope::Scope;
 use super::value::Value;
 use super::{Files, Inputs, syntax_error};
-use crate::frontend::{LoadOptions, Workspace};
+use crate::frontend::{LoadOptions, Setting, Workspace, normalize};
 use crate::source::{FileId, SourceMap};
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The values one variables file sets, in order.
 type Assignments = Vec<(String, Value)>;
@@ -19,7 +19,8 @@ type Assignments = Vec<(String, Value)>;
 /// The values each variables file sets.
 pub(super) struct Values {
     automatic: Vec<(FileId, Assignments)>,
-    explicit: Vec<Assignments>,
+    /// `--var-file` files, by path.
+    explicit: HashMap<PathBuf, Assignments>,
 }
 
 impl Values {
@@ -33,7 +34,7 @@ impl Values {
         let explicit = files
             .var_files
             .iter()
-            .map(|&id| read_file(ws, id))
+            .map(|&id| (normalize(&ws.sources.get(id).path), read_file(ws, id)))
             .collect();
         Values {
             automatic,
@@ -72,11 +73,17 @@ impl Values {
         for (_, _, values) in own {
             set(&mut inputs, values);
         }
-        for values in &self.explicit {
-            set(&mut inputs, values);
-        }
-        for (name, value) in &options.vars {
-            inputs.insert(name.clone(), Input::Text(value.clone()));
+        for setting in &options.settings {
+            match setting {
+                Setting::VarFile(path) => {
+                    if let Some(values) = self.explicit.get(&normalize(path)) {
+                        set(&mut inputs, values);
+                    }
+                }
+                Setting::Var(name, value) => {
+                    inputs.insert(name.clone(), Input::Text(value.clone()));
+                }
+            }
         }
         inputs
     }
