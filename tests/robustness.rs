@@ -150,3 +150,32 @@ fn long_chains_of_locals_end_in_unknown() {
     // Too deep to follow: the address space is unknown, so nothing is reported.
     assert_eq!((code, out.as_str()), (0, ""));
 }
+
+#[test]
+fn modules_feeding_each_other_outputs_are_evaluated_once() {
+    // Legal in Terraform: each module's input is the other's output.
+    let dir = scratch(
+        "mutual-modules",
+        &[
+            (
+                "main.tf",
+                "module \"names\" {\n  source = \"./names\"\n  suffix = module.network.suffix\n}\nmodule \"network\" {\n  source = \"./network\"\n  prefix = module.names.prefix\n}\n",
+            ),
+            (
+                "names/main.tf",
+                "variable \"suffix\" {}\noutput \"prefix\" {\n  value = \"contoso\"\n}\n",
+            ),
+            (
+                "network/main.tf",
+                &format!(
+                    "variable \"prefix\" {{}}\noutput \"suffix\" {{\n  value = \"x\"\n}}\n{}",
+                    OVERLAP.replace("\"vnet-a\"", "\"${var.prefix}-a\"")
+                ),
+            ),
+        ],
+    );
+    let (code, out, err) = check(&dir);
+    assert_eq!(code, 1, "{out}{err}");
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(out.contains("error[address-overlap]"), "{out}");
+}

@@ -163,6 +163,8 @@ pub(crate) struct Evaluator<'s, 'm, 'a> {
     active: RefCell<HashSet<Addr>>,
     instances: RefCell<HashMap<(Mode, String, String), Rc<Instances>>>,
     calls: RefCell<HashMap<String, Rc<Children<'s, 'm, 'a>>>>,
+    /// Module calls whose instances are being made.
+    making: RefCell<HashSet<String>>,
 }
 
 impl<'s, 'm, 'a> Evaluator<'s, 'm, 'a> {
@@ -197,6 +199,7 @@ impl<'s, 'm, 'a> Evaluator<'s, 'm, 'a> {
             active: RefCell::new(HashSet::new()),
             instances: RefCell::new(HashMap::new()),
             calls: RefCell::new(HashMap::new()),
+            making: RefCell::new(HashSet::new()),
         }
     }
 
@@ -732,11 +735,19 @@ impl<'s, 'm, 'a> Evaluator<'s, 'm, 'a> {
 
     /// The instances of the module call `name`, each a child evaluator; `None` when the
     /// module's source is not available (its outputs are then symbols).
+    ///
+    /// Modules may feed each other's outputs into their inputs (Terraform orders by
+    /// output, not by module). While a call's inputs are being evaluated, an output of that
+    /// same call is a symbol: one value, not known here.
     pub(crate) fn call(&self, name: &str) -> Rc<Children<'s, 'm, 'a>> {
         if let Some(c) = self.calls.borrow().get(name) {
             return c.clone();
         }
+        if !self.making.borrow_mut().insert(name.to_string()) {
+            return Rc::new(None);
+        }
         let children = Rc::new(self.make_call(name));
+        self.making.borrow_mut().remove(name);
         self.calls
             .borrow_mut()
             .insert(name.to_string(), children.clone());
@@ -886,8 +897,13 @@ impl<'s, 'm, 'a> Evaluator<'s, 'm, 'a> {
     pub(crate) fn eval(&self, expr: &Expression, scope: &Scope) -> Value {
         let depth = self.session.depth.get();
         if depth >= MAX_DEPTH {
+            // peerlint's limit, not an error in the code: not known here.
             self.session.too_deep.set(self.session.too_deep.get() + 1);
-            return Value::error("expression is nested too deeply to evaluate");
+            self.session.note(format!(
+                "{}: references chain more than {MAX_DEPTH} deep; the values at the end are unknown",
+                crate::source::display_path(&self.module.dir, None)
+            ));
+            return Value::Unknown;
         }
         self.session.depth.set(depth + 1);
         let v = self.eval_inner(expr, scope);
