@@ -2,11 +2,9 @@
 //! peerings declared by their REST type, with their properties in `body` (an HCL object,
 //! or `jsonencode()` of one).
 
-use super::lower::{Arg, Cx, PeeringSpelling, gateway_kind, push_peering};
+use super::lower::{Arg, Cx, PeeringSpelling, push_gateway, push_peering};
 use super::value::Value;
-use crate::ir::{
-    self, AddressSpace, DeploymentModel, Gateway, Model, Spanned, Subnet, Vnet, VnetId, VnetRef,
-};
+use crate::ir::{self, AddressSpace, DeploymentModel, Model, Subnet, Vnet, VnetId, VnetRef};
 use crate::resource_id::parse_resource_group;
 
 pub(super) fn lower(cx: &mut Cx<'_, '_, '_, '_>, model: &mut Model) {
@@ -130,38 +128,18 @@ fn subnet(cx: &mut Cx<'_, '_, '_, '_>, model: &mut Model) {
 }
 
 fn gateway(cx: &mut Cx<'_, '_, '_, '_>, model: &mut Model) {
-    let body = cx.body();
-    let name = cx.attr(body, "name");
-    let (name, _) = cx.string(name);
     let props = props(cx);
-    let ty = get(cx, &props, &["gatewayType"]);
-    let kind = gateway_kind(cx.string(ty).0);
+    let kind = get(cx, &props, &["gatewayType"]);
     let sku = get(cx, &props, &["sku", "name"]);
-    let sku = match cx.string(sku) {
-        (value, Some(span)) => Some(Spanned { value, span }),
-        _ => None,
+    let subnets = match get(cx, &props, &["ipConfigurations"]) {
+        Some(configs) => configs
+            .items(cx.file())
+            .into_iter()
+            .filter_map(|c| get(cx, &Some(c), &["properties", "subnet", "id"]))
+            .collect(),
+        None => Vec::new(),
     };
-    let mut vnet = VnetRef::new(ir::Value::Unknown, cx.header());
-    if let Some(configs) = get(cx, &props, &["ipConfigurations"]) {
-        for config in configs.items(cx.file()) {
-            let subnet = get(cx, &Some(config), &["properties", "subnet", "id"]);
-            if subnet.is_none() {
-                continue;
-            }
-            vnet = cx.vnet_ref(subnet, "a subnet id");
-            if vnet.target.known().is_some() {
-                break;
-            }
-        }
-    }
-    model.gateways.push(Gateway {
-        label: cx.label.clone(),
-        name,
-        kind,
-        sku,
-        vnet,
-        origin: cx.header(),
-    });
+    push_gateway(cx, model, kind, sku, subnets);
 }
 
 fn peering(cx: &mut Cx<'_, '_, '_, '_>, model: &mut Model) {

@@ -578,38 +578,46 @@ fn lower_subnet(cx: &mut Cx<'_, '_, '_, '_>, model: &mut Model) {
     });
 }
 
-/// A gateway's kind from its `type` / `gatewayType`.
-pub(super) fn gateway_kind(t: ir::Value<String>) -> ir::Value<GatewayKind> {
-    match t {
+fn lower_gateway(cx: &mut Cx<'_, '_, '_, '_>, model: &mut Model) {
+    let body = cx.body();
+    let kind = cx.attr(body, "type");
+    let sku = cx.attr(body, "sku");
+    let mut subnets = Vec::new();
+    let (blocks, _) = cx.ev.blocks(body, "ip_configuration", &cx.scope);
+    for (block, scope) in blocks {
+        let outer = std::mem::replace(&mut cx.scope, scope);
+        subnets.extend(cx.attr_in(block, "ip_configuration", "subnet_id"));
+        cx.scope = outer;
+    }
+    push_gateway(cx, model, kind, sku, subnets);
+}
+
+/// Adds the gateway `cx` declares: its kind (`Vpn`, `ExpressRoute`), its SKU, and its VNet
+/// from the first of its ip configurations' subnet ids that names one.
+pub(super) fn push_gateway(
+    cx: &mut Cx<'_, '_, '_, '_>,
+    model: &mut Model,
+    kind: Option<Arg<'_>>,
+    sku: Option<Arg<'_>>,
+    subnets: Vec<Arg<'_>>,
+) {
+    let body = cx.body();
+    let name = cx.attr(body, "name");
+    let (name, _) = cx.string(name);
+    let kind = match cx.string(kind).0 {
         ir::Value::Known(t) if t.eq_ignore_ascii_case("vpn") => ir::Value::Known(GatewayKind::Vpn),
         ir::Value::Known(t) if t.eq_ignore_ascii_case("expressroute") => {
             ir::Value::Known(GatewayKind::ExpressRoute)
         }
         _ => ir::Value::Unknown,
-    }
-}
-
-fn lower_gateway(cx: &mut Cx<'_, '_, '_, '_>, model: &mut Model) {
-    let body = cx.body();
-    let name = cx.attr(body, "name");
-    let (name, _) = cx.string(name);
-    let ty = cx.attr(body, "type");
-    let kind = gateway_kind(cx.string(ty).0);
-    let sku = cx.attr(body, "sku");
+    };
     let sku = match cx.string(sku) {
         (value, Some(span)) => Some(Spanned { value, span }),
         _ => None,
     };
     let mut vnet = VnetRef::new(ir::Value::Unknown, cx.header());
-    let (blocks, _) = cx.ev.blocks(body, "ip_configuration", &cx.scope);
-    for (block, scope) in blocks {
-        let outer = std::mem::replace(&mut cx.scope, scope);
-        let subnet = cx.attr_in(block, "ip_configuration", "subnet_id");
-        cx.scope = outer;
-        if subnet.is_none() {
-            continue;
-        }
-        vnet = cx.vnet_ref(subnet, "a subnet id");
+    for subnet in subnets {
+        vnet = cx.vnet_ref(Some(subnet), "a subnet id");
         if vnet.target.known().is_some() {
             break;
         }
