@@ -43,6 +43,9 @@ const MAX_INSTANCES: usize = 10_000;
 /// Deepest chain of module calls followed.
 const MAX_MODULE_DEPTH: usize = 24;
 
+/// The values given to a module's variables from outside, by name.
+pub(crate) type Inputs = HashMap<String, Input>;
+
 /// A value given to a variable from outside the module.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Input {

@@ -26,7 +26,7 @@ use crate::diagnostic::{Diagnostic, Label};
 use crate::ir::{Model, Span};
 use crate::rules::input::SYNTAX_ERROR;
 use crate::source::{FileId, SourceMap};
-use eval::{Evaluator, Input, Session};
+use eval::{Evaluator, Session};
 use module::{Module, Modules, ParsedFile, normalize_dir};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -277,6 +277,3 @@ pub(crate) fn syntax_error(
     .with_note("peerlint checks the rest of the estate without this file.")
     .with_help("fix the syntax (`terraform validate` checks it too)")
 }
-
-/// Keeps `Input` nameable from the variable-values module.
-pub(crate) type Inputs = HashMap<String, Input>;

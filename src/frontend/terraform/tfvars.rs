@@ -3,11 +3,11 @@
 //! (lexical order) < `--var-file` (in order) < `--var` (in order). A variable's default
 //! is below them all; type conversion happens where the variable is read.
 
-use super::eval::{Evaluator, Input, Session};
+use super::eval::{Evaluator, Input, Inputs, Session};
 use super::module::{Module, Modules, normalize_dir};
 use super::scope::Scope;
 use super::value::Value;
-use super::{Files, Inputs, syntax_error};
+use super::{Files, syntax_error};
 use crate::frontend::{LoadOptions, Setting, Workspace, normalize};
 use crate::source::{FileId, SourceMap};
 use std::collections::HashMap;
