@@ -158,7 +158,7 @@ pub(crate) struct Evaluator<'s, 'm, 'a> {
     /// The module folders from the root to this one (for cycles).
     ancestry: Vec<PathBuf>,
     /// Values given to variables from outside (tfvars, a module call); else the default.
-    inputs: HashMap<String, Input>,
+    inputs: Inputs,
     /// The subscription of each provider configuration (`("azurerm", "")` is the default
     /// one): a literal id or a symbol token.
     providers: HashMap<(String, String), String>,
@@ -175,7 +175,7 @@ impl<'s, 'm, 'a> Evaluator<'s, 'm, 'a> {
     pub(crate) fn root(
         session: &'s Session<'m, 'a>,
         module: &'m Module<'a>,
-        inputs: HashMap<String, Input>,
+        inputs: Inputs,
     ) -> Self {
         let mut ev = Evaluator::bare(session, module, String::new(), Vec::new(), inputs);
         ev.ancestry = vec![module.dir.clone()];
@@ -188,7 +188,7 @@ impl<'s, 'm, 'a> Evaluator<'s, 'm, 'a> {
         module: &'m Module<'a>,
         path: String,
         names: Vec<String>,
-        inputs: HashMap<String, Input>,
+        inputs: Inputs,
     ) -> Self {
         Evaluator {
             session,
@@ -783,7 +783,7 @@ impl<'s, 'm, 'a> Evaluator<'s, 'm, 'a> {
         ];
         let mut children = BTreeMap::new();
         for (key, scope) in instances.each(decl.file) {
-            let inputs: HashMap<String, Input> = decl
+            let inputs: Inputs = decl
                 .block
                 .body
                 .attributes()
