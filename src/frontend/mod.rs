@@ -6,6 +6,7 @@
 
 mod link;
 pub mod terraform;
+pub(crate) mod value;
 
 use crate::diagnostic::{Diagnostic, Label};
 use crate::ir::{Model, Span};

@@ -3,7 +3,7 @@
 //! or `jsonencode()` of one).
 
 use super::lower::{Arg, Cx, PeeringSpelling, push_gateway, push_peering};
-use super::value::Value;
+use crate::frontend::value::Value;
 use crate::ir::{self, AddressSpace, DeploymentModel, Model, Subnet, Vnet, VnetId, VnetRef};
 use crate::resource_id::parse_resource_group;
 

@@ -17,8 +17,8 @@ use super::functions;
 use super::module::{Decl, Mode, Module, Modules, ResourceDecl};
 use super::scope::{Instances, Key, Scope};
 use super::types;
-use super::value::Value;
 use crate::diagnostic::{Diagnostic, Label};
+use crate::frontend::value::Value;
 use crate::ir::token;
 use crate::rules::input::INVALID_VALUE;
 use hcl::edit::Decorated;
@@ -414,7 +414,7 @@ impl<'s, 'm, 'a> Evaluator<'s, 'm, 'a> {
                     self.session.note(format!(
                         "{}{what}: count = {} is more than peerlint expands ({MAX_INSTANCES}); its instances are unknown",
                         self.path,
-                        super::value::format_number(n)
+                        crate::frontend::value::format_number(n)
                     ));
                     Instances::Unknown
                 }
@@ -951,7 +951,7 @@ impl<'s, 'm, 'a> Evaluator<'s, 'm, 'a> {
                             self.eval(&c.true_expr, scope),
                             self.eval(&c.false_expr, scope),
                         );
-                        if functions::equal(&t, &f) == Some(true) {
+                        if crate::frontend::value::equal(&t, &f) == Some(true) {
                             t
                         } else {
                             Value::Unknown
@@ -1369,9 +1369,10 @@ impl<'s, 'm, 'a> Evaluator<'s, 'm, 'a> {
                         (Value::Symbol(n), Value::String(k)) if !token::is_opaque(k) => {
                             self.session.derived(n, &format!("[\"{k}\"]"))
                         }
-                        (Value::Symbol(n), Value::Number(i)) => self
-                            .session
-                            .derived(n, &format!("[{}]", super::value::format_number(*i))),
+                        (Value::Symbol(n), Value::Number(i)) => self.session.derived(
+                            n,
+                            &format!("[{}]", crate::frontend::value::format_number(*i)),
+                        ),
                         (v, key) => index(v, key),
                     }
                 }
@@ -1464,7 +1465,7 @@ fn index(v: Value, key: &Value) -> Value {
             }
             Ok(Some(n)) => Value::error(format!(
                 "index {} is out of range for a list of {} elements",
-                super::value::format_number(n),
+                crate::frontend::value::format_number(n),
                 items.len()
             )),
             Ok(None) => Value::Unknown,
@@ -1492,8 +1493,10 @@ fn binary(op: BinaryOperator, lhs: &Value, rhs: &Value) -> Value {
         return e.clone();
     }
     match op {
-        B::Eq => functions::equal(lhs, rhs).map_or(Value::Unknown, Value::Bool),
-        B::NotEq => functions::equal(lhs, rhs).map_or(Value::Unknown, |b| Value::Bool(!b)),
+        B::Eq => crate::frontend::value::equal(lhs, rhs).map_or(Value::Unknown, Value::Bool),
+        B::NotEq => {
+            crate::frontend::value::equal(lhs, rhs).map_or(Value::Unknown, |b| Value::Bool(!b))
+        }
         B::And | B::Or => match (lhs.to_bool(), rhs.to_bool()) {
             (Ok(Some(a)), Ok(Some(b))) => Value::Bool(if op == B::And { a && b } else { a || b }),
             (Err(e), _) | (_, Err(e)) => e,

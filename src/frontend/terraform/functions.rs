@@ -6,7 +6,7 @@
 //! functions that only move text around (`format`, `join`, `lower`, …), so a resource id
 //! built from an unknown subscription still names its resource group and resource.
 
-use super::value::{Value, format_number};
+use crate::frontend::value::{Value, equal, format_number};
 use crate::ir::token;
 use ipnet::IpNet;
 use std::collections::BTreeMap;
@@ -179,59 +179,6 @@ fn int_of(v: &Value) -> Result<Option<i64>, Value> {
             format_number(n)
         ))),
         None => Ok(None),
-    }
-}
-
-/// Equality as Terraform decides it; `None` when it depends on something unknown.
-pub(crate) fn equal(a: &Value, b: &Value) -> Option<bool> {
-    match (a, b) {
-        (Value::Symbol(x), Value::Symbol(y)) if x == y => Some(true),
-        (Value::Unknown | Value::Symbol(_) | Value::Error(_) | Value::OpenObject(_), _)
-        | (_, Value::Unknown | Value::Symbol(_) | Value::Error(_) | Value::OpenObject(_)) => None,
-        (Value::String(x), Value::String(y)) => {
-            if token::has_unknown(x) || token::has_unknown(y) {
-                None
-            } else if x == y {
-                // The same text, symbols included: the same value.
-                Some(true)
-            } else if token::is_opaque(x) || token::is_opaque(y) {
-                None
-            } else {
-                Some(false)
-            }
-        }
-        (Value::List(x), Value::List(y)) => {
-            if x.len() != y.len() {
-                return Some(false);
-            }
-            let mut all = Some(true);
-            for (p, q) in x.iter().zip(y) {
-                match equal(p, q) {
-                    Some(false) => return Some(false),
-                    None => all = None,
-                    Some(true) => {}
-                }
-            }
-            all
-        }
-        (Value::Object(x), Value::Object(y)) => {
-            if x.len() != y.len() || x.keys().ne(y.keys()) {
-                return Some(false);
-            }
-            let mut all = Some(true);
-            for (p, q) in x.values().zip(y.values()) {
-                match equal(p, q) {
-                    Some(false) => return Some(false),
-                    None => all = None,
-                    Some(true) => {}
-                }
-            }
-            all
-        }
-        (Value::Number(x), Value::Number(y)) => Some(x == y),
-        (Value::Bool(x), Value::Bool(y)) => Some(x == y),
-        (Value::Null, Value::Null) => Some(true),
-        _ => Some(false),
     }
 }
 

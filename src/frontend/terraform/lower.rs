@@ -8,8 +8,8 @@
 use super::eval::Evaluator;
 use super::module::{Mode, ResourceDecl};
 use super::scope::{Key, Scope};
-use super::value::{Value, describe};
 use crate::diagnostic::{Diagnostic, Label};
+use crate::frontend::value::{Value, describe};
 use crate::ir::{
     self, AddressSpace, DeploymentModel, Flag, Gateway, GatewayKind, Location, Model, Peering,
     Prefix, Span, Spanned, Subnet, Vnet, VnetId, VnetKey, VnetRef, token,

@@ -19,7 +19,6 @@ mod scope;
 mod tfjson;
 mod tfvars;
 mod types;
-mod value;
 
 use super::{LoadOptions, Workspace};
 use crate::diagnostic::{Diagnostic, Label};

@@ -2,7 +2,7 @@
 //! variables, `each`, `count`, a `dynamic` block's iterator), and the instance keys of
 //! resources and module calls with `count` or `for_each`.
 
-use super::value::Value;
+use crate::frontend::value::Value;
 use crate::source::FileId;
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -151,7 +151,7 @@ impl Instances {
                 }
                 Ok(Some(i)) => Err(Value::error(format!(
                     "index {} is out of range for {n} instances",
-                    super::value::format_number(i)
+                    crate::frontend::value::format_number(i)
                 ))),
                 Ok(None) => Ok(None),
                 Err(e) => Err(e),

@@ -6,8 +6,8 @@
 use super::eval::{Evaluator, Input, Inputs, Session};
 use super::module::{Module, Modules, normalize_dir};
 use super::scope::Scope;
-use super::value::Value;
 use super::{Files, syntax_error};
+use crate::frontend::value::Value;
 use crate::frontend::{LoadOptions, Setting, Workspace, normalize};
 use crate::source::{FileId, SourceMap};
 use std::collections::HashMap;

@@ -1,7 +1,7 @@
 //! Variable type constraints: parsing `type = …` and converting values to it the way
 //! Terraform does, `optional()` attributes and their defaults included.
 
-use super::value::Value;
+use crate::frontend::value::Value;
 use hcl::edit::expr::{Expression, ObjectKey};
 use std::collections::BTreeMap;
 

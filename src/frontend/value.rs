@@ -1,5 +1,6 @@
-//! Terraform values as the evaluator sees them, including the two states Terraform has
-//! and plain JSON has not: not known before apply, and failed to evaluate.
+//! Values as the evaluators see them (Terraform and ARM template expressions), with the
+//! states plain JSON has not: not known before deployment (with or without an identity),
+//! and failed to evaluate.
 
 use crate::ir::token;
 use std::collections::BTreeMap;
@@ -241,6 +242,59 @@ impl Value {
             }
         }
         true
+    }
+}
+
+/// Equality as Terraform and ARM decide it; `None` when it depends on something unknown.
+pub(crate) fn equal(a: &Value, b: &Value) -> Option<bool> {
+    match (a, b) {
+        (Value::Symbol(x), Value::Symbol(y)) if x == y => Some(true),
+        (Value::Unknown | Value::Symbol(_) | Value::Error(_) | Value::OpenObject(_), _)
+        | (_, Value::Unknown | Value::Symbol(_) | Value::Error(_) | Value::OpenObject(_)) => None,
+        (Value::String(x), Value::String(y)) => {
+            if token::has_unknown(x) || token::has_unknown(y) {
+                None
+            } else if x == y {
+                // The same text, symbols included: the same value.
+                Some(true)
+            } else if token::is_opaque(x) || token::is_opaque(y) {
+                None
+            } else {
+                Some(false)
+            }
+        }
+        (Value::List(x), Value::List(y)) => {
+            if x.len() != y.len() {
+                return Some(false);
+            }
+            let mut all = Some(true);
+            for (p, q) in x.iter().zip(y) {
+                match equal(p, q) {
+                    Some(false) => return Some(false),
+                    None => all = None,
+                    Some(true) => {}
+                }
+            }
+            all
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            if x.len() != y.len() || x.keys().ne(y.keys()) {
+                return Some(false);
+            }
+            let mut all = Some(true);
+            for (p, q) in x.values().zip(y.values()) {
+                match equal(p, q) {
+                    Some(false) => return Some(false),
+                    None => all = None,
+                    Some(true) => {}
+                }
+            }
+            all
+        }
+        (Value::Number(x), Value::Number(y)) => Some(x == y),
+        (Value::Bool(x), Value::Bool(y)) => Some(x == y),
+        (Value::Null, Value::Null) => Some(true),
+        _ => Some(false),
     }
 }
 
