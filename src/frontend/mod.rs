@@ -4,6 +4,7 @@
 //! Everything after discovery works on files held in memory, so that an editor can lint
 //! unsaved buffers through the same code as the command line.
 
+pub(crate) mod convert;
 mod link;
 pub mod terraform;
 pub(crate) mod value;

@@ -2,7 +2,8 @@
 //! peerings declared by their REST type, with their properties in `body` (an HCL object,
 //! or `jsonencode()` of one).
 
-use super::lower::{Arg, Cx, PeeringSpelling, push_gateway, push_peering};
+use super::lower::{Arg, Cx};
+use crate::frontend::convert::REST_PEERING;
 use crate::frontend::value::Value;
 use crate::ir::{self, AddressSpace, DeploymentModel, Model, Subnet, Vnet, VnetId, VnetRef};
 use crate::resource_id::parse_resource_group;
@@ -70,7 +71,7 @@ fn vnet(cx: &mut Cx<'_, '_, '_, '_>, model: &mut Model, kind: DeploymentModel) {
     };
     let id = VnetId(model.vnets.len() as u32);
     model.vnets.push(Vnet {
-        label: cx.label.clone(),
+        label: cx.label().to_string(),
         name,
         resource_group,
         subscription,
@@ -95,7 +96,7 @@ fn vnet(cx: &mut Cx<'_, '_, '_, '_>, model: &mut Model, kind: DeploymentModel) {
         let mut vnet = VnetRef::new(ir::Value::Unknown, item.span);
         vnet.resolved = Some(id);
         model.subnets.push(Subnet {
-            label: format!("{} (subnet)", cx.label),
+            label: format!("{} (subnet)", cx.label()),
             name,
             vnet,
             address_prefixes,
@@ -119,7 +120,7 @@ fn subnet(cx: &mut Cx<'_, '_, '_, '_>, model: &mut Model) {
         AddressSpace::unknown()
     };
     model.subnets.push(Subnet {
-        label: cx.label.clone(),
+        label: cx.label().to_string(),
         name,
         vnet,
         address_prefixes,
@@ -128,40 +129,54 @@ fn subnet(cx: &mut Cx<'_, '_, '_, '_>, model: &mut Model) {
 }
 
 fn gateway(cx: &mut Cx<'_, '_, '_, '_>, model: &mut Model) {
+    let name = cx.attr(cx.body(), "name");
     let props = props(cx);
     let kind = get(cx, &props, &["gatewayType"]);
     let sku = get(cx, &props, &["sku", "name"]);
+    let file = cx.file();
     let subnets = match get(cx, &props, &["ipConfigurations"]) {
         Some(configs) => configs
-            .items(cx.file())
+            .items(file)
             .into_iter()
             .filter_map(|c| get(cx, &Some(c), &["properties", "subnet", "id"]))
+            .map(|a| a.field(file))
             .collect(),
         None => Vec::new(),
     };
-    push_gateway(cx, model, kind, sku, subnets);
+    let field = |a: Option<Arg<'_>>| a.map(|a| a.field(file));
+    let (name, kind, sku) = (field(name), field(kind), field(sku));
+    cx.low.push_gateway(model, name, kind, sku, subnets);
 }
 
 fn peering(cx: &mut Cx<'_, '_, '_, '_>, model: &mut Model) {
     let body = cx.body();
+    let name = cx.attr(body, "name");
     let parent = cx.attr(body, "parent_id");
     let local = cx.vnet_ref(parent, "a virtual network id");
     let props = props(cx);
     let remote = get(cx, &props, &["remoteVirtualNetwork", "id"]);
     let remote = cx.vnet_ref(remote, "a virtual network id");
-    push_peering(cx, model, local, remote, &REST_PEERING, |cx, key| {
-        get(cx, &props, &[key])
-    });
+    let file = cx.file();
+    let name = name.map(|a| a.field(file));
+    let fields: Vec<(String, crate::frontend::convert::Field)> = props
+        .iter()
+        .flat_map(|p| {
+            [
+                REST_PEERING.access,
+                REST_PEERING.forwarded,
+                REST_PEERING.transit,
+                REST_PEERING.remote_gateways,
+                REST_PEERING.complete_vnets,
+                REST_PEERING.ipv6_only,
+                REST_PEERING.local_subnets,
+                REST_PEERING.remote_subnets,
+            ]
+            .into_iter()
+            .filter_map(move |k| p.get(k, file).map(|a| (k.to_string(), a.field(file))))
+        })
+        .collect();
+    cx.low
+        .push_peering(model, name, local, remote, &REST_PEERING, |_, k| {
+            fields.iter().find(|(n, _)| n == k).map(|(_, f)| f.clone())
+        });
 }
-
-/// The REST API's spelling of a peering's properties.
-const REST_PEERING: PeeringSpelling = PeeringSpelling {
-    access: "allowVirtualNetworkAccess",
-    forwarded: "allowForwardedTraffic",
-    transit: "allowGatewayTransit",
-    remote_gateways: "useRemoteGateways",
-    complete_vnets: "peerCompleteVnets",
-    ipv6_only: "enableOnlyIPv6Peering",
-    local_subnets: "localSubnetNames",
-    remote_subnets: "remoteSubnetNames",
-};

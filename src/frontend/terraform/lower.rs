@@ -8,14 +8,13 @@
 use super::eval::Evaluator;
 use super::module::{Mode, ResourceDecl};
 use super::scope::{Key, Scope};
-use crate::diagnostic::{Diagnostic, Label};
-use crate::frontend::value::{Value, describe};
+use crate::diagnostic::Diagnostic;
+use crate::frontend::convert::{Field, Lowering, PeeringSpelling};
+use crate::frontend::value::Value;
 use crate::ir::{
-    self, AddressSpace, DeploymentModel, Flag, Gateway, GatewayKind, Location, Model, Peering,
-    Prefix, Span, Spanned, Subnet, Vnet, VnetId, VnetKey, VnetRef, token,
+    self, AddressSpace, DeploymentModel, Location, Model, Span, Spanned, Subnet, Vnet, VnetId,
+    VnetKey, VnetRef, token,
 };
-use crate::resource_id::ResourceId;
-use crate::rules::input::INVALID_VALUE;
 use hcl::edit::expr::{Expression, ObjectKey};
 use hcl::edit::structure::Body;
 
@@ -40,10 +39,13 @@ pub(crate) fn lower_module(
             let mut cx = Cx {
                 ev,
                 r,
-                label: format!("{}{}{}", ev.path, r.address(), key.suffix()),
-                key,
+                key: key.clone(),
                 scope,
-                diags,
+                low: Lowering {
+                    label: format!("{}{}{}", ev.path, r.address(), key.suffix()),
+                    header: r.decl.header_span(),
+                    diags,
+                },
             };
             lower(&mut cx, model);
         }
@@ -142,6 +144,22 @@ impl<'e> Arg<'e> {
             .and_then(hcl::edit::Span::span)
             .map_or(self.span, |s| Span::new(file, s))
     }
+
+    /// The argument as the conversions to the model's types take it.
+    pub(super) fn field(&self, file: crate::source::FileId) -> Field {
+        let element_spans = match &self.value {
+            Value::List(_) => Some(self.items(file).into_iter().map(|i| i.span).collect()),
+            _ => None,
+        };
+        Field {
+            name: self.name.clone(),
+            value: self.value.clone(),
+            span: self.span,
+            value_span: self.value_span(file),
+            element_spans,
+            reported: self.reported,
+        }
+    }
 }
 
 fn key_start(k: &ObjectKey) -> Option<usize> {
@@ -170,8 +188,8 @@ pub(super) struct Cx<'x, 's, 'm, 'a> {
     /// Where the instance's arguments are evaluated (`each`, `count` bound); inside a
     /// `dynamic` block, its iterator too.
     pub scope: Scope,
-    pub label: String,
-    pub diags: &'x mut Vec<Diagnostic>,
+    /// Its label, header and diagnostics, and the conversions to the model's types.
+    pub low: Lowering<'x>,
 }
 
 impl<'a> Cx<'_, '_, '_, 'a> {
@@ -184,7 +202,11 @@ impl<'a> Cx<'_, '_, '_, 'a> {
     }
 
     pub(super) fn header(&self) -> Span {
-        self.r.decl.header_span()
+        self.low.header
+    }
+
+    pub(super) fn label(&self) -> &str {
+        &self.low.label
     }
 
     /// The resource's own body.
@@ -220,77 +242,44 @@ impl<'a> Cx<'_, '_, '_, 'a> {
             reported: false,
         };
         if let Some(err) = value.find_error() {
-            let msg = format!("`{name}` of `{}` cannot be evaluated: {err}", self.label);
-            self.invalid(&arg, msg);
+            let msg = format!("`{name}` of `{}` cannot be evaluated: {err}", self.label());
+            let field = arg.field(self.file());
+            self.low.invalid(&field, msg);
             value = value.errors_as_unknown();
             arg.reported = true;
         }
         Some(Arg { value, ..arg })
     }
 
-    fn invalid(&mut self, arg: &Arg<'_>, message: String) {
-        let span = arg.value_span(self.file());
-        self.diags.push(
-            Diagnostic::new(INVALID_VALUE, message, Label::new(span, "this value"))
-                .with_note(
-                    "Terraform or Azure rejects this value, so peerlint cannot check what \
-                     depends on it.",
-                )
-                .with_help("fix the value; until then the peering rules ignore it"),
-        );
+    fn fields(&self, arg: Option<Arg<'_>>) -> Option<Field> {
+        arg.map(|a| a.field(self.file()))
     }
 
-    fn type_error(&mut self, arg: &Arg<'_>, expected: &str, found: &Value) {
-        if arg.reported {
-            return;
-        }
-        let msg = format!(
-            "`{}` of `{}` expects {expected}, found {}",
-            arg.name,
-            self.label,
-            describe(found)
-        );
-        self.invalid(arg, msg);
-    }
-
-    /// A string. Strings with unknown parts are unknown.
     pub(super) fn string(&mut self, arg: Option<Arg<'_>>) -> (ir::Value<String>, Option<Span>) {
-        let Some(arg) = arg else {
-            return (ir::Value::Unknown, None);
-        };
-        let span = Some(arg.span);
-        match arg.value.to_str() {
-            Ok(Some(s)) if !token::is_opaque(&s) => (ir::Value::Known(s), span),
-            Ok(_) => (ir::Value::Unknown, span),
-            Err(_) if matches!(arg.value, Value::Null) => (ir::Value::Unknown, span),
-            Err(_) => {
-                self.type_error(&arg, "a string", &arg.value);
-                (ir::Value::Unknown, span)
-            }
-        }
+        let field = self.fields(arg);
+        self.low.string(field)
     }
 
-    /// A name or resource group that identifies a resource: known text, or text built from
-    /// symbols (a random suffix, a variable given at plan time). For an argument of the
-    /// resource itself (`own`), an unknown value is that argument's symbol, the same one
-    /// that references to it see.
+    /// A name or resource group that identifies a resource (see [`Lowering::identity`]).
+    /// For an argument of the resource itself (`own`), an unknown value is that argument's
+    /// symbol, the same one that references to it see.
     pub(super) fn identity(
         &mut self,
         arg: Option<Arg<'_>>,
         own: Option<&str>,
     ) -> (ir::Value<String>, Option<Span>) {
-        let Some(arg) = arg else {
+        let Some(field) = self.fields(arg) else {
             return (ir::Value::Unknown, None);
         };
-        let span = Some(arg.span);
-        match arg.value.to_str() {
-            Ok(Some(s)) if !token::has_unknown(&s) => return (ir::Value::Known(s), span),
-            Ok(_) => {}
-            Err(_) if matches!(arg.value, Value::Null) => return (ir::Value::Unknown, span),
-            Err(_) => {
-                self.type_error(&arg, "a string", &arg.value);
-                return (ir::Value::Unknown, span);
-            }
+        let span = Some(field.span);
+        if let Some(s) = self.low.identity(&field) {
+            return (ir::Value::Known(s), span);
+        }
+        if !matches!(
+            field.value,
+            Value::Unknown | Value::Symbol(_) | Value::String(_)
+        ) {
+            return (ir::Value::Unknown, span);
         }
         match own.map(|name| self.ev.resource_attr(self.r, &self.key, name).to_str()) {
             Some(Ok(Some(s))) if !token::has_unknown(&s) => (ir::Value::Known(s), span),
@@ -298,175 +287,33 @@ impl<'a> Cx<'_, '_, '_, 'a> {
         }
     }
 
-    /// A string that is a resource id: unknown parts are kept as markers, so that the id
-    /// still names what it can.
     pub(super) fn id_text(&mut self, arg: &Arg<'_>) -> Option<String> {
-        match arg.value.to_str() {
-            Ok(s) => s,
-            Err(_) if matches!(arg.value, Value::Null) => None,
-            Err(_) => {
-                self.type_error(arg, "a resource id string", &arg.value);
-                None
-            }
-        }
+        let field = arg.field(self.file());
+        self.low.id_text(&field)
     }
 
-    /// A boolean named `name` (as the code spells it) with its default.
-    pub(super) fn flag(&mut self, name: &str, arg: Option<Arg<'_>>, default: bool) -> Flag {
-        let Some(arg) = arg else {
-            return Flag::default_value(name, default);
-        };
-        let value = match arg.value.to_bool() {
-            Ok(Some(b)) => ir::Value::Known(b),
-            Ok(None) => ir::Value::Unknown,
-            Err(_) if matches!(arg.value, Value::Null) => ir::Value::Known(default),
-            Err(_) => {
-                self.type_error(&arg, "a bool", &arg.value);
-                ir::Value::Unknown
-            }
-        };
-        Flag {
-            name: name.to_string(),
-            value,
-            span: Some(arg.span),
-        }
-    }
-
-    /// A list of strings, each with its span where the code writes the list literally.
-    /// `None` when the argument is absent; `complete` is false when some elements (or the
-    /// whole list) are unknown.
-    pub(super) fn strings(&mut self, arg: Option<Arg<'_>>) -> Option<Strings> {
-        let arg = arg?;
-        let items = match &arg.value {
-            Value::List(_) => arg.items(self.file()),
-            Value::Unknown | Value::Symbol(_) | Value::Null => {
-                return Some(Strings {
-                    items: Vec::new(),
-                    complete: false,
-                    span: arg.span,
-                });
-            }
-            other => {
-                self.type_error(&arg, "a list of strings", other);
-                return Some(Strings {
-                    items: Vec::new(),
-                    complete: false,
-                    span: arg.span,
-                });
-            }
-        };
-        let mut out = Strings {
-            items: Vec::with_capacity(items.len()),
-            complete: true,
-            span: arg.span,
-        };
-        for item in items {
-            match item.value.to_str() {
-                Ok(Some(s)) if !token::is_opaque(&s) => {
-                    out.items.push((ir::Value::Known(s), item.span))
-                }
-                Ok(_) => {
-                    out.complete = false;
-                    out.items.push((ir::Value::Unknown, item.span));
-                }
-                Err(_) => {
-                    out.complete = false;
-                    self.type_error(&arg, "a list of strings", &arg.value);
-                    break;
-                }
-            }
-        }
-        Some(out)
-    }
-
-    /// Address prefixes from a list (or, failing that, a single string).
     pub(super) fn prefixes(
         &mut self,
         list: Option<Arg<'_>>,
         single: Option<Arg<'_>>,
     ) -> AddressSpace {
-        if let Some(strings) = self.strings(list) {
-            let mut space = AddressSpace {
-                prefixes: Vec::new(),
-                complete: strings.complete,
-            };
-            for (v, span) in strings.items {
-                match v {
-                    ir::Value::Known(text) => space.prefixes.push(Prefix::new(&text, span)),
-                    ir::Value::Unknown => space.complete = false,
-                }
-            }
-            return space;
-        }
-        match self.string(single) {
-            (ir::Value::Known(text), Some(span)) => AddressSpace {
-                prefixes: vec![Prefix::new(&text, span)],
-                complete: true,
-            },
-            _ => AddressSpace::unknown(),
-        }
+        let (list, single) = (self.fields(list), self.fields(single));
+        self.low.prefixes(list, single)
     }
 
-    /// A reference to a VNet by its id (or the id of something inside it); reports a
-    /// fully known string that is not such an id.
     pub(super) fn vnet_ref(&mut self, arg: Option<Arg<'_>>, what: &str) -> VnetRef {
-        let Some(arg) = arg else {
-            return VnetRef::new(ir::Value::Unknown, self.header());
-        };
-        let Some(text) = self.id_text(&arg) else {
-            return VnetRef::new(ir::Value::Unknown, arg.span);
-        };
-        match ResourceId::parse(&text).and_then(|id| id.vnet_key()) {
-            Some(key) => VnetRef::new(ir::Value::Known(key), arg.span),
-            None => {
-                if !token::is_opaque(&text) {
-                    let msg = format!(
-                        "`{}` of `{}` is not {what}: \"{text}\"",
-                        arg.name, self.label
-                    );
-                    self.invalid(&arg, msg);
-                }
-                VnetRef::new(ir::Value::Unknown, arg.span)
-            }
-        }
+        let field = self.fields(arg);
+        self.low.vnet_ref(field, what)
     }
 
     pub(super) fn location(&mut self, arg: Option<Arg<'_>>) -> Spanned<ir::Value<Location>> {
-        let (value, span) = self.string(arg);
-        Spanned {
-            value: value.map(|l| Location::new(&l)),
-            span: span.unwrap_or_else(|| self.header()),
-        }
+        let field = self.fields(arg);
+        self.low.location(field)
     }
 
     /// The subscription of the resource's azurerm provider configuration.
     fn subscription(&self) -> ir::Subscription {
         token::subscription(&self.ev.subscription_of(self.r))
-    }
-}
-
-/// A list of strings with spans (see [`Cx::strings`]).
-pub(super) struct Strings {
-    pub items: Vec<(ir::Value<String>, Span)>,
-    pub complete: bool,
-    pub span: Span,
-}
-
-impl Strings {
-    /// The names, when all are known.
-    pub(super) fn names(self) -> Spanned<ir::Value<Vec<String>>> {
-        let known: Option<Vec<String>> = self
-            .items
-            .into_iter()
-            .map(|(v, _)| v.known().cloned())
-            .collect();
-        Spanned {
-            value: match known {
-                Some(names) if self.complete => ir::Value::Known(names),
-                _ => ir::Value::Unknown,
-            },
-            span: self.span,
-        }
     }
 }
 
@@ -482,7 +329,7 @@ fn lower_vnet(cx: &mut Cx<'_, '_, '_, '_>, model: &mut Model) {
     let address_space = cx.prefixes(space, None);
     let id = VnetId(model.vnets.len() as u32);
     model.vnets.push(Vnet {
-        label: cx.label.clone(),
+        label: cx.label().to_string(),
         name,
         resource_group,
         subscription: cx.subscription(),
@@ -507,7 +354,7 @@ fn lower_vnet(cx: &mut Cx<'_, '_, '_, '_>, model: &mut Model) {
         let mut vnet = VnetRef::new(ir::Value::Unknown, origin);
         vnet.resolved = Some(id);
         model.subnets.push(Subnet {
-            label: format!("{} (subnet block)", cx.label),
+            label: format!("{} (subnet block)", cx.label()),
             name,
             vnet,
             address_prefixes,
@@ -525,7 +372,7 @@ fn lower_data_vnet(cx: &mut Cx<'_, '_, '_, '_>, model: &mut Model) {
     let rg = cx.attr(body, "resource_group_name");
     let (resource_group, _) = cx.identity(rg, Some("resource_group_name"));
     model.vnets.push(Vnet {
-        label: cx.label.clone(),
+        label: cx.label().to_string(),
         name,
         resource_group,
         subscription: cx.subscription(),
@@ -570,7 +417,7 @@ fn lower_subnet(cx: &mut Cx<'_, '_, '_, '_>, model: &mut Model) {
     let single = cx.attr(body, "address_prefix");
     let address_prefixes = cx.prefixes(list, single);
     model.subnets.push(Subnet {
-        label: cx.label.clone(),
+        label: cx.label().to_string(),
         name,
         vnet,
         address_prefixes,
@@ -580,6 +427,7 @@ fn lower_subnet(cx: &mut Cx<'_, '_, '_, '_>, model: &mut Model) {
 
 fn lower_gateway(cx: &mut Cx<'_, '_, '_, '_>, model: &mut Model) {
     let body = cx.body();
+    let name = cx.attr(body, "name");
     let kind = cx.attr(body, "type");
     let sku = cx.attr(body, "sku");
     let mut subnets = Vec::new();
@@ -589,71 +437,45 @@ fn lower_gateway(cx: &mut Cx<'_, '_, '_, '_>, model: &mut Model) {
         subnets.extend(cx.attr_in(block, "ip_configuration", "subnet_id"));
         cx.scope = outer;
     }
-    push_gateway(cx, model, kind, sku, subnets);
-}
-
-/// Adds the gateway `cx` declares: its kind (`Vpn`, `ExpressRoute`), its SKU, and its VNet
-/// from the first of its ip configurations' subnet ids that names one.
-pub(super) fn push_gateway(
-    cx: &mut Cx<'_, '_, '_, '_>,
-    model: &mut Model,
-    kind: Option<Arg<'_>>,
-    sku: Option<Arg<'_>>,
-    subnets: Vec<Arg<'_>>,
-) {
-    let body = cx.body();
-    let name = cx.attr(body, "name");
-    let (name, _) = cx.string(name);
-    let kind = match cx.string(kind).0 {
-        ir::Value::Known(t) if t.eq_ignore_ascii_case("vpn") => ir::Value::Known(GatewayKind::Vpn),
-        ir::Value::Known(t) if t.eq_ignore_ascii_case("expressroute") => {
-            ir::Value::Known(GatewayKind::ExpressRoute)
-        }
-        _ => ir::Value::Unknown,
-    };
-    let sku = match cx.string(sku) {
-        (value, Some(span)) => Some(Spanned { value, span }),
-        _ => None,
-    };
-    let mut vnet = VnetRef::new(ir::Value::Unknown, cx.header());
-    for subnet in subnets {
-        vnet = cx.vnet_ref(Some(subnet), "a subnet id");
-        if vnet.target.known().is_some() {
-            break;
-        }
-    }
-    model.gateways.push(Gateway {
-        label: cx.label.clone(),
-        name,
-        kind,
-        sku,
-        vnet,
-        origin: cx.header(),
-    });
+    let file = cx.file();
+    let (name, kind, sku) = (cx.fields(name), cx.fields(kind), cx.fields(sku));
+    let subnets = subnets.into_iter().map(|a| a.field(file)).collect();
+    cx.low.push_gateway(model, name, kind, sku, subnets);
 }
 
 fn lower_peering(cx: &mut Cx<'_, '_, '_, '_>, model: &mut Model) {
     let body = cx.body();
+    let name = cx.attr(body, "name");
     let local = vnet_by_name(cx);
     let remote = cx.attr(body, "remote_virtual_network_id");
     let remote = cx.vnet_ref(remote, "a virtual network id");
-    push_peering(cx, model, local, remote, &AZURERM_PEERING, |cx, name| {
-        cx.attr(body, name)
-    });
+    let name = cx.fields(name);
+    // The settings are evaluated first (reporting what fails), then converted.
+    let mut settings: Vec<(&str, Field)> = Vec::new();
+    for n in [
+        AZURERM_PEERING.access,
+        AZURERM_PEERING.forwarded,
+        AZURERM_PEERING.transit,
+        AZURERM_PEERING.remote_gateways,
+        AZURERM_PEERING.complete_vnets,
+        AZURERM_PEERING.ipv6_only,
+        AZURERM_PEERING.local_subnets,
+        AZURERM_PEERING.remote_subnets,
+    ] {
+        if let Some(arg) = cx.attr(body, n) {
+            settings.push((n, arg.field(cx.file())));
+        }
+    }
+    cx.low
+        .push_peering(model, name, local, remote, &AZURERM_PEERING, |_, n| {
+            settings
+                .iter()
+                .find(|(k, _)| *k == n)
+                .map(|(_, f)| f.clone())
+        });
 }
 
-/// How a frontend spells the settings of a peering.
-pub(super) struct PeeringSpelling {
-    pub access: &'static str,
-    pub forwarded: &'static str,
-    pub transit: &'static str,
-    pub remote_gateways: &'static str,
-    pub complete_vnets: &'static str,
-    pub ipv6_only: &'static str,
-    pub local_subnets: &'static str,
-    pub remote_subnets: &'static str,
-}
-
+/// The azurerm provider's spelling of a peering's settings.
 const AZURERM_PEERING: PeeringSpelling = PeeringSpelling {
     access: "allow_virtual_network_access",
     forwarded: "allow_forwarded_traffic",
@@ -664,47 +486,3 @@ const AZURERM_PEERING: PeeringSpelling = PeeringSpelling {
     local_subnets: "local_subnet_names",
     remote_subnets: "remote_subnet_names",
 };
-
-/// Adds the peering `cx` declares, reading its settings with `arg` (by name, in the
-/// frontend's spelling) and applying Azure's defaults to those it leaves out.
-pub(super) fn push_peering<'e>(
-    cx: &mut Cx<'_, '_, '_, '_>,
-    model: &mut Model,
-    local: VnetRef,
-    remote: VnetRef,
-    names: &PeeringSpelling,
-    mut arg: impl FnMut(&mut Cx<'_, '_, '_, '_>, &str) -> Option<Arg<'e>>,
-) {
-    let body = cx.body();
-    let name = cx.attr(body, "name");
-    let (name, _) = cx.string(name);
-    let mut flag = |cx: &mut Cx<'_, '_, '_, '_>, name: &str, default: bool| {
-        let value = arg(cx, name);
-        cx.flag(name, value, default)
-    };
-    let allow_virtual_network_access = flag(cx, names.access, true);
-    let allow_forwarded_traffic = flag(cx, names.forwarded, false);
-    let allow_gateway_transit = flag(cx, names.transit, false);
-    let use_remote_gateways = flag(cx, names.remote_gateways, false);
-    let peer_complete_vnets = flag(cx, names.complete_vnets, true);
-    let only_ipv6 = flag(cx, names.ipv6_only, false);
-    let local_names = arg(cx, names.local_subnets);
-    let local_subnet_names = cx.strings(local_names).map(Strings::names);
-    let remote_names = arg(cx, names.remote_subnets);
-    let remote_subnet_names = cx.strings(remote_names).map(Strings::names);
-    model.peerings.push(Peering {
-        label: cx.label.clone(),
-        name,
-        local,
-        remote,
-        allow_virtual_network_access,
-        allow_forwarded_traffic,
-        allow_gateway_transit,
-        use_remote_gateways,
-        peer_complete_vnets,
-        local_subnet_names,
-        remote_subnet_names,
-        only_ipv6,
-        origin: cx.header(),
-    });
-}
