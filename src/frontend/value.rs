@@ -298,6 +298,54 @@ pub(crate) fn equal(a: &Value, b: &Value) -> Option<bool> {
     }
 }
 
+/// The symbols one evaluation introduces (see [`Value::Symbol`]): what each stands for, in
+/// number order from `base`, and the symbol of each origin, so that one origin (`var.x`,
+/// `parameters('x')`) always gives the same symbol.
+pub(crate) struct Symbols {
+    list: std::cell::RefCell<Vec<String>>,
+    base: u32,
+    of: std::cell::RefCell<std::collections::HashMap<String, u32>>,
+}
+
+impl Symbols {
+    pub(crate) fn new(base: u32) -> Symbols {
+        Symbols {
+            list: Default::default(),
+            base,
+            of: Default::default(),
+        }
+    }
+
+    /// The symbol of an origin.
+    pub(crate) fn symbol(&self, origin: String) -> Value {
+        if let Some(&n) = self.of.borrow().get(&origin) {
+            return Value::Symbol(n);
+        }
+        let mut list = self.list.borrow_mut();
+        let n = self.base + list.len() as u32;
+        list.push(origin.clone());
+        self.of.borrow_mut().insert(origin, n);
+        Value::Symbol(n)
+    }
+
+    /// The symbol of a part of a symbolic value (`.name`, `["key"]`); unknown for a symbol
+    /// of another evaluation.
+    pub(crate) fn derived(&self, n: u32, step: &str) -> Value {
+        let base = n
+            .checked_sub(self.base)
+            .and_then(|i| self.list.borrow().get(i as usize).cloned());
+        match base {
+            Some(origin) => self.symbol(format!("{origin}{step}")),
+            None => Value::Unknown,
+        }
+    }
+
+    /// What the symbols stand for, in number order.
+    pub(crate) fn descriptions(&self) -> Vec<String> {
+        self.list.borrow().clone()
+    }
+}
+
 /// Numbers print as Terraform prints them: integers without a fraction.
 pub(crate) fn format_number(n: f64) -> String {
     if n.fract() == 0.0 && n.abs() < 1e17 {

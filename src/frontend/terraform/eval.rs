@@ -18,7 +18,7 @@ use super::module::{Decl, Mode, Module, Modules, ResourceDecl};
 use super::scope::{Instances, Key, Scope};
 use super::types;
 use crate::diagnostic::{Diagnostic, Label};
-use crate::frontend::value::Value;
+use crate::frontend::value::{Symbols, Value};
 use crate::ir::token;
 use crate::rules::input::INVALID_VALUE;
 use hcl::edit::Decorated;
@@ -59,9 +59,7 @@ pub(crate) struct Session<'m, 'a> {
     pub modules: &'m Modules<'a>,
     /// The root module's folder (where `.terraform/modules` is).
     pub root: PathBuf,
-    symbols: RefCell<Vec<String>>,
-    symbol_base: u32,
-    symbol_of: RefCell<HashMap<String, u32>>,
+    symbols: Symbols,
     depth: Cell<u32>,
     /// How many times the depth limit was hit.
     too_deep: Cell<u32>,
@@ -75,9 +73,7 @@ impl<'m, 'a> Session<'m, 'a> {
         Session {
             modules,
             root,
-            symbols: RefCell::new(Vec::new()),
-            symbol_base,
-            symbol_of: RefCell::new(HashMap::new()),
+            symbols: Symbols::new(symbol_base),
             depth: Cell::new(0),
             too_deep: Cell::new(0),
             notes: RefCell::new(BTreeSet::new()),
@@ -87,7 +83,7 @@ impl<'m, 'a> Session<'m, 'a> {
 
     /// What the symbols introduced stand for, in number order.
     pub(crate) fn symbols(&self) -> Vec<String> {
-        self.symbols.borrow().clone()
+        self.symbols.descriptions()
     }
 
     /// What peerlint could not follow (shown with `--verbose`).
@@ -108,28 +104,14 @@ impl<'m, 'a> Session<'m, 'a> {
         self.notes.borrow_mut().insert(text);
     }
 
-    /// The symbol of an origin (`var.x`, `random_string.suffix.result`): the same origin
-    /// always gives the same symbol.
+    /// The symbol of an origin (`var.x`, `random_string.suffix.result`).
     fn symbol(&self, origin: String) -> Value {
-        if let Some(&n) = self.symbol_of.borrow().get(&origin) {
-            return Value::Symbol(n);
-        }
-        let mut symbols = self.symbols.borrow_mut();
-        let n = self.symbol_base + symbols.len() as u32;
-        symbols.push(origin.clone());
-        self.symbol_of.borrow_mut().insert(origin, n);
-        Value::Symbol(n)
+        self.symbols.symbol(origin)
     }
 
     /// The symbol of a part of a symbolic value (`.name`, `["key"]`).
     fn derived(&self, n: u32, step: &str) -> Value {
-        let base = n
-            .checked_sub(self.symbol_base)
-            .and_then(|i| self.symbols.borrow().get(i as usize).cloned());
-        match base {
-            Some(origin) => self.symbol(format!("{origin}{step}")),
-            None => Value::Unknown,
-        }
+        self.symbols.derived(n, step)
     }
 }
 
