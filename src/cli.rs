@@ -5,6 +5,7 @@
 
 use crate::config::Config;
 use crate::diagnostic::Severity;
+use crate::frontend::arm::ArmOptions;
 use crate::frontend::{Disk, FileSource, LoadOptions, Setting};
 use crate::report::{self, Format, RenderOptions};
 use crate::rules;
@@ -111,6 +112,31 @@ pub struct ValueArgs {
     /// `--var` and `--var-file` in command-line order (set by [`parse`]).
     #[arg(skip)]
     pub settings: Vec<Setting>,
+
+    /// Lint every ARM template with this parameter file (repeatable: each template is
+    /// linted once per file), instead of the `X.parameters.json` and
+    /// `X.parameters.*.json` files that pair with a template `X.json` by name.
+    #[arg(
+        long = "arm-parameters",
+        value_name = "FILE",
+        help_heading = "ARM templates"
+    )]
+    pub arm_parameters: Vec<PathBuf>,
+
+    /// The subscription id ARM templates are deployed to (what `subscription()` returns;
+    /// unknown otherwise, and peerings between templates are matched by name only).
+    #[arg(long, value_name = "ID", help_heading = "ARM templates")]
+    pub subscription: Option<String>,
+
+    /// The resource group ARM templates are deployed to (what `resourceGroup().name`
+    /// returns).
+    #[arg(long, value_name = "NAME", help_heading = "ARM templates")]
+    pub resource_group: Option<String>,
+
+    /// The location of that resource group (what `resourceGroup().location` returns; many
+    /// templates default their VNets' location to it).
+    #[arg(long, value_name = "REGION", help_heading = "ARM templates")]
+    pub location: Option<String>,
 }
 
 fn parse_var(s: &str) -> Result<(String, String), String> {
@@ -146,6 +172,12 @@ impl ValueArgs {
             files,
             settings,
             env_vars,
+            arm: ArmOptions {
+                parameters: self.arm_parameters.clone(),
+                subscription: self.subscription.clone(),
+                resource_group: self.resource_group.clone(),
+                location: self.location.clone(),
+            },
         }
     }
 }
@@ -235,6 +267,9 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Status, String> {
             let options = args.values.options(&Disk);
             let outcome = crate::check_paths(&args.paths, &config, cwd.as_deref(), &options)
                 .map_err(|e| e.to_string())?;
+            for notice in &outcome.notices {
+                eprintln!("peerlint: {notice}");
+            }
             if args.verbose {
                 for note in &outcome.notes {
                     eprintln!("peerlint: note: {note}");

@@ -35,6 +35,8 @@ pub struct Outcome {
     pub diagnostics: Vec<Diagnostic>,
     /// What the frontends could not follow (shown with `--verbose`).
     pub notes: Vec<String>,
+    /// What the user should hear about even without `--verbose`.
+    pub notices: Vec<String>,
     checked: Vec<bool>,
 }
 
@@ -122,6 +124,7 @@ pub fn lint(
         model: loaded.model,
         diagnostics,
         notes: loaded.notes,
+        notices: loaded.notices,
         checked: loaded.checked,
     }
 }
@@ -144,6 +147,15 @@ pub fn check_paths(
             });
         }
         files.push((var_file.to_path_buf(), true));
+    }
+    for params in &options.arm.parameters {
+        if !params.is_file() {
+            return Err(frontend::DiscoverError {
+                path: params.display().to_string(),
+                reason: "no such parameter file".to_string(),
+            });
+        }
+        files.push((params.to_path_buf(), false));
     }
     Ok(lint(frontend::read(files), config, cwd, options))
 }

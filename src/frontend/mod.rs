@@ -4,8 +4,10 @@
 //! Everything after discovery works on files held in memory, so that an editor can lint
 //! unsaved buffers through the same code as the command line.
 
+pub mod arm;
 pub(crate) mod convert;
 mod link;
+pub(crate) mod suggest;
 pub mod terraform;
 pub(crate) mod value;
 
@@ -39,6 +41,9 @@ pub struct Loaded {
     /// What the frontends could not follow (a module that is not installed, …), for
     /// `--verbose`.
     pub notes: Vec<String>,
+    /// What the user should hear about even without `--verbose` (files peerlint does not
+    /// read, …).
+    pub notices: Vec<String>,
 }
 
 /// Which frontend reads a file.
@@ -47,6 +52,10 @@ pub(crate) enum Kind {
     Terraform,
     /// Terraform's JSON syntax.
     TerraformJson,
+    /// Any other JSON: an ARM template, a parameter file, or something peerlint skips.
+    Json,
+    /// Bicep source: not read (it must be compiled to JSON first).
+    Bicep,
     /// Variable values Terraform reads by itself from a root module's folder
     /// (`terraform.tfvars`, `*.auto.tfvars`, and their `.json` forms).
     TfVars,
@@ -63,6 +72,12 @@ pub(crate) fn kind_of(path: &Path) -> Option<Kind> {
         || name.ends_with(".auto.tfvars.json")
     {
         Some(Kind::TfVars)
+    } else if name.ends_with(".tfvars.json") {
+        None
+    } else if name.ends_with(".json") {
+        Some(Kind::Json)
+    } else if name.ends_with(".bicep") {
+        Some(Kind::Bicep)
     } else {
         None
     }
@@ -148,6 +163,8 @@ pub struct LoadOptions<'a> {
     pub settings: Vec<Setting>,
     /// `TF_VAR_name` environment variables, as `(name, value)`.
     pub env_vars: Vec<(String, String)>,
+    /// For ARM templates.
+    pub arm: arm::ArmOptions,
 }
 
 impl LoadOptions<'_> {
@@ -166,6 +183,7 @@ impl Default for LoadOptions<'_> {
             files: &NoFiles,
             settings: Vec::new(),
             env_vars: Vec::new(),
+            arm: arm::ArmOptions::default(),
         }
     }
 }
@@ -177,6 +195,7 @@ pub(crate) struct Workspace<'a> {
     pub checked: Vec<bool>,
     pub diagnostics: Vec<Diagnostic>,
     pub notes: Vec<String>,
+    pub notices: Vec<String>,
     files: &'a dyn FileSource,
     cwd: Option<PathBuf>,
     known: std::collections::HashSet<PathBuf>,
@@ -278,7 +297,10 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>, DiscoverError
                 .sort_by_file_name()
                 .into_iter()
                 .filter_entry(|e| {
-                    e.depth() == 0 || !e.file_name().to_str().is_some_and(ignored_name)
+                    e.depth() == 0
+                        || !e.file_name().to_str().is_some_and(|n| {
+                            ignored_name(n) || (n == "node_modules" && e.file_type().is_dir())
+                        })
                 });
             for entry in walk {
                 let Ok(entry) = entry else {
@@ -297,7 +319,7 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>, DiscoverError
             if kind_of(root).is_none() {
                 return Err(DiscoverError {
                     path: root.display().to_string(),
-                    reason: "not a file peerlint reads (Terraform `.tf`)".to_string(),
+                    reason: "not a file peerlint reads (Terraform `.tf`, `.tf.json`, `.tfvars`; ARM template `.json`)".to_string(),
                 });
             }
             found.insert(normalize(root), true);
@@ -320,11 +342,25 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>, DiscoverError
     Ok(found.into_iter().collect())
 }
 
-/// `path` without `.` components, so that `./main.tf` and `main.tf` are one file.
+/// `path` with `.` and `name/..` components resolved lexically, so that `./main.tf` and
+/// `main.tf` are one file (and a module source `../x` names one folder).
 pub(crate) fn normalize(path: &Path) -> PathBuf {
-    path.components()
-        .filter(|c| !matches!(c, std::path::Component::CurDir))
-        .collect()
+    use std::path::Component;
+    let mut out: Vec<Component<'_>> = Vec::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => match out.last() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
+                }
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                _ => out.push(c),
+            },
+            other => out.push(other),
+        }
+    }
+    out.iter().collect()
 }
 
 fn io_reason(e: &std::io::Error) -> String {
@@ -356,11 +392,14 @@ pub fn load(mut inputs: Vec<InputFile>, cwd: Option<&Path>, options: &LoadOption
         checked: Vec::new(),
         diagnostics: Vec::new(),
         notes: Vec::new(),
+        notices: Vec::new(),
         files: options.files,
         cwd: cwd.map(Path::to_path_buf),
         known: Default::default(),
     };
     let mut terraform = terraform::Files::default();
+    let mut json = Vec::new();
+    let mut bicep = 0usize;
     for input in inputs {
         let kind = kind_of(&input.path);
         let explicit_vars = options
@@ -373,11 +412,20 @@ pub fn load(mut inputs: Vec<InputFile>, cwd: Option<&Path>, options: &LoadOption
             _ if explicit_vars => terraform.var_files.push(id),
             Some(Kind::Terraform | Kind::TerraformJson) => terraform.tf.push(id),
             Some(Kind::TfVars) => terraform.auto_vars.push(id),
+            Some(Kind::Json) => json.push(id),
+            Some(Kind::Bicep) => bicep += 1,
             None => {}
         }
     }
     let mut model = Model::default();
     terraform::lower(&mut ws, terraform, options, &mut model);
+    arm::lower(&mut ws, &json, options, &mut model);
+    if bicep > 0 {
+        ws.notices.push(format!(
+            "{bicep} .bicep file{} not read: compile Bicep to JSON first (`az bicep build --file main.bicep`, or `bicep build main.bicep`) and check the JSON",
+            if bicep == 1 { " is" } else { "s are" }
+        ));
+    }
     link::link(&mut model);
     Loaded {
         sources: ws.sources,
@@ -385,5 +433,6 @@ pub fn load(mut inputs: Vec<InputFile>, cwd: Option<&Path>, options: &LoadOption
         diagnostics: ws.diagnostics,
         checked: ws.checked,
         notes: ws.notes,
+        notices: ws.notices,
     }
 }

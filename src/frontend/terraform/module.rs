@@ -5,7 +5,7 @@ use crate::source::FileId;
 use hcl::edit::Span as _;
 use hcl::edit::structure::{Attribute, Block, Body};
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 /// A parsed `.tf` (or `.tf.json`) file.
 pub(crate) struct ParsedFile {
@@ -176,21 +176,7 @@ impl<'a> Module<'a> {
 /// `dir` with `.` and `name/..` components resolved, lexically (as Terraform resolves a
 /// local module source).
 pub(crate) fn normalize_dir(dir: &Path) -> PathBuf {
-    let mut out: Vec<Component<'_>> = Vec::new();
-    for c in dir.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => match out.last() {
-                Some(Component::Normal(_)) => {
-                    out.pop();
-                }
-                Some(Component::RootDir | Component::Prefix(_)) => {}
-                _ => out.push(c),
-            },
-            other => out.push(other),
-        }
-    }
-    out.iter().collect()
+    crate::frontend::normalize(dir)
 }
 
 /// Every module of a run, by folder, and the modules `terraform init` installed for

@@ -1,0 +1,615 @@
+//! Evaluating ARM templates: parameters, variables, the functions that read the template
+//! or its deployment (`resourceId`, `resourceGroup()`, `copyIndex`, …), copy loops, and
+//! nested deployments, whose outputs `reference()` returns.
+//!
+//! A [`Frame`] is one template's evaluation: its parameter values, variables (memoised,
+//! cycles unknown) and deployment target. A nested deployment evaluated with the `outer`
+//! scope shares its parent's frame, as ARM evaluates its expressions in the parent.
+
+use super::expr::{Classified, Expr, classify};
+use super::functions::{self, get_ci};
+use super::json::{Json, Node};
+use crate::diagnostic::Diagnostic;
+use crate::frontend::value::{Symbols, Value};
+use crate::ir::token;
+use crate::source::FileId;
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::path::PathBuf;
+use std::rc::Rc;
+
+/// Deeper evaluation than this is unknown rather than recursed into.
+const MAX_DEPTH: u32 = 512;
+/// Most instances a copy loop expands to.
+pub(crate) const MAX_COPIES: usize = 10_000;
+
+/// What one run's template evaluations share.
+pub(crate) struct Session<'a> {
+    pub symbols: Symbols,
+    notes: RefCell<BTreeSet<String>>,
+    diags: RefCell<Vec<Diagnostic>>,
+    /// Linked templates (`templateLink.relativePath`), by path.
+    pub linked: HashMap<PathBuf, (FileId, &'a Node)>,
+    depth: Cell<u32>,
+}
+
+impl<'a> Session<'a> {
+    pub(crate) fn new(symbol_base: u32, linked: HashMap<PathBuf, (FileId, &'a Node)>) -> Self {
+        Session {
+            symbols: Symbols::new(symbol_base),
+            notes: RefCell::new(BTreeSet::new()),
+            diags: RefCell::new(Vec::new()),
+            linked,
+            depth: Cell::new(0),
+        }
+    }
+
+    pub(crate) fn note(&self, text: String) {
+        self.notes.borrow_mut().insert(text);
+    }
+
+    pub(crate) fn notes(&self) -> Vec<String> {
+        self.notes.borrow().iter().cloned().collect()
+    }
+
+    pub(crate) fn take_diagnostics(&self) -> Vec<Diagnostic> {
+        std::mem::take(&mut self.diags.borrow_mut())
+    }
+
+    pub(crate) fn take_diagnostics_into(&self, diags: Vec<Diagnostic>) {
+        self.diags.borrow_mut().extend(diags);
+    }
+}
+
+/// Where a template is deployed: what `subscription()`, `resourceGroup()` and
+/// `deployment()` return.
+#[derive(Debug, Clone)]
+pub(crate) struct Target {
+    /// A subscription id, or a symbol token string.
+    pub subscription: Value,
+    pub resource_group: Value,
+    pub location: Value,
+    pub deployment: Value,
+}
+
+/// A nested deployment resource (by address) and the copy indexes of its instance.
+type NestedKey = (usize, Vec<i64>);
+
+/// One template's evaluation.
+pub(crate) struct Frame<'a> {
+    pub file: FileId,
+    /// The template whose parameters and variables these are.
+    pub root: &'a Node,
+    /// The folder of the file (where `relativePath` links start).
+    pub dir: PathBuf,
+    /// How symbols name this evaluation (`main.json`, `main.json > hub-vnet`).
+    pub origin: String,
+    /// The label prefix of the deployment that owns this frame (`deployment 'x' > `).
+    pub label: String,
+    /// Added to every label: which parameter file the template is linted with.
+    pub suffix: String,
+    pub target: Target,
+    params: HashMap<String, Value>,
+    vars: RefCell<HashMap<String, Value>>,
+    active: RefCell<HashSet<String>>,
+    /// Nested deployments evaluated so far, by resource and copy index.
+    nested: RefCell<HashMap<NestedKey, Rc<Deployment<'a>>>>,
+}
+
+/// A deployment: the template whose resources and outputs it deploys, the frame its
+/// expressions are evaluated in, and where its resources go.
+pub(crate) struct Deployment<'a> {
+    pub template: &'a Node,
+    pub frame: Rc<Frame<'a>>,
+    /// Where its resources are deployed (for an `outer` scope, not what
+    /// `resourceGroup()` returns).
+    pub deploy: Target,
+    /// Prefix of its resources' labels: `deployment 'hub-vnet' > `.
+    pub label: String,
+    /// Suffix of its resources' labels: ` (with main.parameters.json)`.
+    pub suffix: String,
+}
+
+/// A copy loop's state: each enclosing loop's name (lowercase) and index.
+pub(crate) type Copies = Vec<(String, i64)>;
+
+impl<'a> Frame<'a> {
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn new(
+        file: FileId,
+        root: &'a Node,
+        dir: PathBuf,
+        origin: String,
+        label: String,
+        suffix: String,
+        target: Target,
+        params: HashMap<String, Value>,
+    ) -> Self {
+        Frame {
+            file,
+            root,
+            dir,
+            origin,
+            label,
+            suffix,
+            target,
+            params: params
+                .into_iter()
+                .map(|(k, v)| (k.to_ascii_lowercase(), v))
+                .collect(),
+            vars: RefCell::new(HashMap::new()),
+            active: RefCell::new(HashSet::new()),
+            nested: RefCell::new(HashMap::new()),
+        }
+    }
+}
+
+/// Evaluation in a frame, inside some copy loops.
+#[derive(Clone, Copy)]
+pub(crate) struct Ev<'x, 'a> {
+    pub session: &'x Session<'a>,
+    pub frame: &'x Rc<Frame<'a>>,
+    pub copies: &'x Copies,
+}
+
+impl<'x, 'a> Ev<'x, 'a> {
+    /// Evaluates a JSON value: strings may be expressions; objects may hold `copy`
+    /// property loops.
+    pub(crate) fn node(&self, node: &Node) -> Value {
+        let depth = self.session.depth.get();
+        if depth >= MAX_DEPTH {
+            return Value::Unknown;
+        }
+        self.session.depth.set(depth + 1);
+        let v = self.node_inner(node);
+        self.session.depth.set(depth);
+        v
+    }
+
+    fn node_inner(&self, node: &Node) -> Value {
+        match &node.kind {
+            Json::Null => Value::Null,
+            Json::Bool(b) => Value::Bool(*b),
+            Json::Number(n) => Value::Number(*n),
+            Json::String(s) => match classify(s) {
+                Classified::Literal(s) => Value::String(s),
+                Classified::Expression(Ok(e)) => self.expr(&e),
+                // Reported by the template check.
+                Classified::Expression(Err(_)) => Value::Unknown,
+            },
+            Json::Array(items) => Value::List(items.iter().map(|i| self.node(i)).collect()),
+            Json::Object(members) => {
+                let mut map = BTreeMap::new();
+                for m in members {
+                    if m.name.eq_ignore_ascii_case("copy") && matches!(m.value.kind, Json::Array(_))
+                    {
+                        for (name, list) in self.property_copies(&m.value) {
+                            map.insert(name, list);
+                        }
+                        continue;
+                    }
+                    map.insert(m.name.clone(), self.node(&m.value));
+                }
+                Value::Object(map)
+            }
+        }
+    }
+
+    /// `"copy": [{ "name": …, "count": …, "input": … }]`: each a list property.
+    fn property_copies(&self, copies: &Node) -> Vec<(String, Value)> {
+        let mut out = Vec::new();
+        for c in copies.items() {
+            let Some(name) = c.get("name").and_then(Node::as_str) else {
+                continue;
+            };
+            let list = match self.count(c.get("count")) {
+                Some(n) => {
+                    let input = c.get("input");
+                    Value::List(
+                        (0..n as i64)
+                            .map(|i| {
+                                let mut copies = self.copies.clone();
+                                copies.push((name.to_ascii_lowercase(), i));
+                                let ev = Ev {
+                                    copies: &copies,
+                                    ..*self
+                                };
+                                input.map_or(Value::Null, |n| ev.node(n))
+                            })
+                            .collect(),
+                    )
+                }
+                None => Value::Unknown,
+            };
+            out.push((name.to_string(), list));
+        }
+        out
+    }
+
+    /// A copy count: `None` when unknown or too large.
+    pub(crate) fn count(&self, node: Option<&Node>) -> Option<usize> {
+        match self.node(node?).to_number() {
+            Ok(Some(n)) if n >= 0.0 && n.fract() == 0.0 && (n as usize) <= MAX_COPIES => {
+                Some(n as usize)
+            }
+            _ => None,
+        }
+    }
+
+    fn expr(&self, e: &Expr) -> Value {
+        match e {
+            Expr::Str(s) => Value::String(s.clone()),
+            Expr::Num(n) => Value::Number(*n),
+            Expr::Bool(b) => Value::Bool(*b),
+            Expr::Null => Value::Null,
+            Expr::Prop(base, name) => {
+                let v = self.expr(base);
+                property(&self.session.symbols, v, name)
+            }
+            Expr::Index(base, index) => {
+                let (v, i) = (self.expr(base), self.expr(index));
+                match (v, i) {
+                    (Value::List(l), Value::Number(n)) if n >= 0.0 => l
+                        .get(n as usize)
+                        .cloned()
+                        .unwrap_or_else(|| Value::error(format!("index {n} is out of range"))),
+                    (
+                        v @ (Value::Object(_) | Value::OpenObject(_) | Value::Symbol(_)),
+                        Value::String(k),
+                    ) if !token::is_opaque(&k) => property(&self.session.symbols, v, &k),
+                    (e @ Value::Error(_), _) | (_, e @ Value::Error(_)) => e,
+                    _ => Value::Unknown,
+                }
+            }
+            Expr::Call(name, args) => self.call(name, args),
+        }
+    }
+
+    fn call(&self, name: &str, args: &[Expr]) -> Value {
+        match name {
+            "parameters" => self.parameter(args),
+            "variables" => self.variable(args),
+            "copyindex" => self.copy_index(args),
+            "if" => {
+                let [c, t, f] = args else {
+                    return Value::error("if takes three arguments");
+                };
+                match self.expr(c).to_bool() {
+                    Ok(Some(true)) => self.expr(t),
+                    Ok(Some(false)) => self.expr(f),
+                    _ => {
+                        let (t, f) = (self.expr(t), self.expr(f));
+                        if crate::frontend::value::equal(&t, &f) == Some(true) {
+                            t
+                        } else {
+                            Value::Unknown
+                        }
+                    }
+                }
+            }
+            "resourcegroup" => {
+                let t = &self.frame.target;
+                let id = join(&[
+                    Value::str(""),
+                    Value::str("subscriptions"),
+                    t.subscription.clone(),
+                    Value::str("resourceGroups"),
+                    t.resource_group.clone(),
+                ]);
+                Value::OpenObject(BTreeMap::from([
+                    ("id".to_string(), id),
+                    ("name".to_string(), t.resource_group.clone()),
+                    ("location".to_string(), t.location.clone()),
+                ]))
+            }
+            "subscription" => {
+                let t = &self.frame.target;
+                Value::OpenObject(BTreeMap::from([
+                    (
+                        "id".to_string(),
+                        join(&[
+                            Value::str(""),
+                            Value::str("subscriptions"),
+                            t.subscription.clone(),
+                        ]),
+                    ),
+                    ("subscriptionId".to_string(), t.subscription.clone()),
+                ]))
+            }
+            "deployment" => Value::OpenObject(BTreeMap::from([(
+                "name".to_string(),
+                self.frame.target.deployment.clone(),
+            )])),
+            "resourceid"
+            | "subscriptionresourceid"
+            | "tenantresourceid"
+            | "extensionresourceid" => {
+                let args: Vec<Value> = args.iter().map(|a| self.expr(a)).collect();
+                self.resource_id(name, &args)
+            }
+            "reference" => self.reference(args),
+            "uniquestring" | "guid" => {
+                let args: Vec<Value> = args.iter().map(|a| self.expr(a)).collect();
+                match args
+                    .iter()
+                    .map(|a| a.to_str().ok().flatten())
+                    .collect::<Option<Vec<_>>>()
+                {
+                    // Deterministic from its arguments: one value per argument list.
+                    Some(parts) => self
+                        .session
+                        .symbols
+                        .symbol(format!("{name}({})", parts.join(", "))),
+                    None => Value::Unknown,
+                }
+            }
+            _ => {
+                let args: Vec<Value> = args.iter().map(|a| self.expr(a)).collect();
+                functions::call(name, &args)
+            }
+        }
+    }
+
+    fn parameter(&self, args: &[Expr]) -> Value {
+        let Some(Value::String(name)) = args.first().map(|a| self.expr(a)) else {
+            return Value::Unknown;
+        };
+        let key = name.to_ascii_lowercase();
+        if let Some(v) = self.frame.params.get(&key) {
+            return v.clone();
+        }
+        let decl = self.frame.root.get("parameters").and_then(|p| p.get(&name));
+        match decl.and_then(|d| d.get("defaultValue")) {
+            Some(default) => {
+                // A default may use other parameters, but not copy indexes.
+                let none = Copies::new();
+                Ev {
+                    copies: &none,
+                    ..*self
+                }
+                .node(default)
+            }
+            // A string without a value stands for itself: two uses are one name.
+            None if decl.is_some_and(is_string_parameter) => self
+                .session
+                .symbols
+                .symbol(format!("parameters('{name}') of {}", self.frame.origin)),
+            None if decl.is_some() => Value::Unknown,
+            // Reported by the template check.
+            None => Value::Unknown,
+        }
+    }
+
+    fn variable(&self, args: &[Expr]) -> Value {
+        let Some(Value::String(name)) = args.first().map(|a| self.expr(a)) else {
+            return Value::Unknown;
+        };
+        let key = name.to_ascii_lowercase();
+        if let Some(v) = self.frame.vars.borrow().get(&key) {
+            return v.clone();
+        }
+        if !self.frame.active.borrow_mut().insert(key.clone()) {
+            return Value::Unknown;
+        }
+        let none = Copies::new();
+        let ev = Ev {
+            copies: &none,
+            ..*self
+        };
+        let vars = self.frame.root.get("variables");
+        let value = match vars.and_then(|v| v.member(&name)) {
+            Some(m) if !m.name.eq_ignore_ascii_case("copy") => ev.node(&m.value),
+            _ => {
+                // `"copy": [{ "name": …, "count": …, "input": … }]` in `variables`.
+                let copies = vars.and_then(|v| v.get("copy"));
+                match copies.map(|c| ev.property_copies(c)) {
+                    Some(list) => list
+                        .into_iter()
+                        .find(|(n, _)| n.eq_ignore_ascii_case(&name))
+                        .map(|(_, v)| v)
+                        .unwrap_or(Value::Unknown),
+                    // Reported by the template check.
+                    None => Value::Unknown,
+                }
+            }
+        };
+        let value = value.errors_as_unknown();
+        self.frame.active.borrow_mut().remove(&key);
+        self.frame.vars.borrow_mut().insert(key, value.clone());
+        value
+    }
+
+    fn copy_index(&self, args: &[Expr]) -> Value {
+        let args: Vec<Value> = args.iter().map(|a| self.expr(a)).collect();
+        let (loop_name, offset) = match args.as_slice() {
+            [] => (None, 0.0),
+            [Value::String(n)] => (Some(n.to_ascii_lowercase()), 0.0),
+            [Value::Number(o)] => (None, *o),
+            [Value::String(n), Value::Number(o)] => (Some(n.to_ascii_lowercase()), *o),
+            _ => return Value::Unknown,
+        };
+        let found = match &loop_name {
+            Some(n) => self.copies.iter().rev().find(|(name, _)| name == n),
+            None => self.copies.last(),
+        };
+        match found {
+            Some((_, i)) => Value::Number(*i as f64 + offset),
+            None => Value::error("copyIndex() is used outside a copy loop"),
+        }
+    }
+
+    /// `resourceId`, `subscriptionResourceId`, `tenantResourceId`, `extensionResourceId`.
+    fn resource_id(&self, name: &str, args: &[Value]) -> Value {
+        let t = &self.frame.target;
+        let is_type =
+            |v: &Value| matches!(v, Value::String(s) if s.contains('/') && !token::is_opaque(s));
+        let (prefix, rest): (Vec<Value>, &[Value]) = match name {
+            "tenantresourceid" => (vec![Value::str("")], args),
+            "extensionresourceid" => match args.split_first() {
+                Some((base, rest)) => (vec![Value::str(""), base.clone()], rest),
+                None => return Value::error("extensionResourceId needs a resource id"),
+            },
+            _ => {
+                let Some(at) = args.iter().position(is_type) else {
+                    return Value::Unknown;
+                };
+                let (scope, rest) = args.split_at(at);
+                let sub_only = name == "subscriptionresourceid";
+                let (sub, rg) = match (scope, sub_only) {
+                    ([], true) => (t.subscription.clone(), None),
+                    ([s], true) => (s.clone(), None),
+                    ([], false) => (t.subscription.clone(), Some(t.resource_group.clone())),
+                    ([rg], false) => (t.subscription.clone(), Some(rg.clone())),
+                    ([s, rg], false) => (s.clone(), Some(rg.clone())),
+                    _ => {
+                        return Value::error(format!("{name}: too many arguments before the type"));
+                    }
+                };
+                let mut prefix = vec![Value::str(""), Value::str("subscriptions"), sub];
+                if let Some(rg) = rg {
+                    prefix.extend([Value::str("resourceGroups"), rg]);
+                }
+                (prefix, rest)
+            }
+        };
+        let Some((Value::String(ty), names)) = rest.split_first() else {
+            return Value::Unknown;
+        };
+        let mut types = ty.split('/');
+        let namespace = types.next().unwrap_or_default();
+        let types: Vec<&str> = types.collect();
+        if types.len() != names.len() {
+            return Value::error(format!(
+                "{name}: the type {ty} needs {} names, {} are given",
+                types.len(),
+                names.len()
+            ));
+        }
+        let mut parts = prefix;
+        parts.extend([Value::str("providers"), Value::str(namespace)]);
+        for (t, n) in types.iter().zip(names) {
+            parts.push(Value::str(*t));
+            parts.push(n.clone());
+        }
+        join(&parts)
+    }
+
+    /// `reference(x)`: the outputs of a nested deployment of this template, named by its
+    /// symbolic name or its id; anything else is unknown.
+    fn reference(&self, args: &[Expr]) -> Value {
+        let Some(Value::String(target)) = args.first().map(|a| self.expr(a)) else {
+            return Value::Unknown;
+        };
+        let name = if target.contains('/') {
+            let lower = target.to_ascii_lowercase();
+            match lower.rfind("/microsoft.resources/deployments/") {
+                Some(at) => target[at + "/microsoft.resources/deployments/".len()..].to_string(),
+                None => return Value::Unknown,
+            }
+        } else {
+            target
+        };
+        let Some(deployment) = super::find_deployment(self, &name) else {
+            return Value::Unknown;
+        };
+        Value::OpenObject(BTreeMap::from([(
+            "outputs".to_string(),
+            deployment_outputs(self.session, &deployment),
+        )]))
+    }
+}
+
+/// Whether a parameter declaration is of type `string` or `securestring`.
+fn is_string_parameter(decl: &Node) -> bool {
+    decl.get("type")
+        .and_then(Node::as_str)
+        .is_some_and(|t| t.eq_ignore_ascii_case("string") || t.eq_ignore_ascii_case("securestring"))
+}
+
+/// A nested deployment's outputs, as `reference(…).outputs` shows them.
+pub(crate) fn deployment_outputs<'a>(session: &Session<'a>, d: &Deployment<'a>) -> Value {
+    let none = Copies::new();
+    let ev = Ev {
+        session,
+        frame: &d.frame,
+        copies: &none,
+    };
+    let mut map = BTreeMap::new();
+    for m in d
+        .template
+        .get("outputs")
+        .map(Node::members)
+        .unwrap_or_default()
+    {
+        let value = m.value.get("value").map_or(Value::Unknown, |v| ev.node(v));
+        map.insert(
+            m.name.clone(),
+            Value::Object(BTreeMap::from([(
+                "value".to_string(),
+                value.errors_as_unknown(),
+            )])),
+        );
+    }
+    Value::OpenObject(map)
+}
+
+impl<'a> Frame<'a> {
+    /// The nested deployment a resource (instance) makes, evaluated once.
+    pub(crate) fn nested(
+        self: &Rc<Self>,
+        session: &Session<'a>,
+        resource: &'a Node,
+        copies: &Copies,
+        deploy: &Target,
+    ) -> Option<Rc<Deployment<'a>>> {
+        let key = (
+            resource as *const Node as usize,
+            copies.iter().map(|(_, i)| *i).collect(),
+        );
+        if let Some(d) = self.nested.borrow().get(&key) {
+            return Some(d.clone());
+        }
+        let d = Rc::new(super::make_deployment(
+            session, self, resource, copies, deploy,
+        )?);
+        self.nested.borrow_mut().insert(key, d.clone());
+        Some(d)
+    }
+}
+
+/// `.name` of a value, case-insensitively; a symbol's parts are symbols.
+pub(crate) fn property(symbols: &Symbols, v: Value, name: &str) -> Value {
+    match v {
+        Value::Object(m) => get_ci(&m, name)
+            .cloned()
+            .unwrap_or_else(|| Value::error(format!("the object has no property \"{name}\""))),
+        Value::OpenObject(m) => get_ci(&m, name).cloned().unwrap_or(Value::Unknown),
+        Value::Symbol(n) => symbols.derived(n, &format!(".{name}")),
+        e @ Value::Error(_) => e,
+        Value::Null => Value::error(format!("cannot read \"{name}\" of null")),
+        _ => Value::Unknown,
+    }
+}
+
+/// Joins id segments with `/`; unknown segments become unknown parts of the string.
+pub(crate) fn join(parts: &[Value]) -> Value {
+    let mut out = String::new();
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        match part.to_str() {
+            Ok(Some(s)) => out.push_str(s.trim_matches('/')),
+            _ => out.push(token::UNKNOWN),
+        }
+    }
+    Value::String(out)
+}
+
+/// A symbol token string for a value that is a symbol, else the value.
+pub(crate) fn as_text(v: Value) -> Value {
+    match v {
+        Value::Symbol(n) => Value::String(token::symbol(n)),
+        other => other,
+    }
+}

@@ -1,0 +1,541 @@
+//! The ARM frontend: deployment templates (Bicep's compiled output included) and their
+//! parameter files → the peering model.
+//!
+//! A JSON file is a template when its `$schema` names a deployment template, a parameter
+//! file when it names deployment parameters; anything else is skipped. Each template is
+//! evaluated once per parameter file that pairs with it (`X.parameters.json`,
+//! `X.parameters.*.json`, or every `--arm-parameters` file), or once with its defaults.
+//! Nested deployments are evaluated with the parameters they pass and the resource group
+//! and subscription they target; linked templates (`templateLink.relativePath`) are read
+//! beside their parent.
+
+mod check;
+mod eval;
+mod expr;
+mod functions;
+mod json;
+mod lower;
+
+use super::{LoadOptions, Workspace};
+use crate::diagnostic::{Diagnostic, Label};
+use crate::frontend::value::Value;
+use crate::ir::{Model, Span};
+use crate::rules::input::SYNTAX_ERROR;
+use crate::source::FileId;
+use eval::{Copies, Deployment, Ev, Frame, Session, Target, as_text};
+use json::{Json, Node};
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+/// Options for templates: explicit parameter files, and where they are deployed.
+#[derive(Debug, Clone, Default)]
+pub struct ArmOptions {
+    /// `--arm-parameters FILE`: used with every template, instead of the files that pair
+    /// with it by name.
+    pub parameters: Vec<PathBuf>,
+    /// `--subscription`, `--resource-group`, `--location`: what `subscription()` and
+    /// `resourceGroup()` return (unknown otherwise).
+    pub subscription: Option<String>,
+    pub resource_group: Option<String>,
+    pub location: Option<String>,
+}
+
+/// Most linked template files followed.
+const MAX_LINKED: usize = 500;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Template,
+    Parameters,
+}
+
+/// What a JSON document is to ARM, from its `$schema`.
+fn role(doc: &Node) -> Option<Role> {
+    let schema = doc.get("$schema")?.as_str()?.to_ascii_lowercase();
+    if schema.contains("deploymenttemplate.json") {
+        Some(Role::Template)
+    } else if schema.contains("deploymentparameters.json") {
+        Some(Role::Parameters)
+    } else {
+        None
+    }
+}
+
+/// Lowers every template among `files` (JSON files of any kind) into `model`.
+pub(crate) fn lower(
+    ws: &mut Workspace<'_>,
+    files: &[FileId],
+    options: &LoadOptions<'_>,
+    model: &mut Model,
+) {
+    let mut templates: Vec<(FileId, Node)> = Vec::new();
+    let mut parameters: Vec<(FileId, Node)> = Vec::new();
+    for &id in files {
+        let text = ws.sources.get(id).text.clone();
+        match json::parse(&text) {
+            Ok(doc) => match role(&doc) {
+                Some(Role::Template) => templates.push((id, doc)),
+                Some(Role::Parameters) => parameters.push((id, doc)),
+                None => {}
+            },
+            // Only a file that says it is a template or parameter file is reported.
+            Err((at, message)) => {
+                let lower = text.to_ascii_lowercase();
+                if lower.contains("deploymenttemplate.json")
+                    || lower.contains("deploymentparameters.json")
+                {
+                    ws.diagnostics.push(json_error(ws, id, at, &message));
+                }
+            }
+        }
+    }
+    let linked_docs = load_linked(ws, &templates);
+    for (id, doc) in templates.iter().chain(linked_docs.values()) {
+        check::template(*id, doc, &mut ws.diagnostics);
+    }
+    let linked: HashMap<PathBuf, (FileId, &Node)> = linked_docs
+        .iter()
+        .map(|(path, (id, node))| (path.clone(), (*id, node)))
+        .collect();
+    let session = Session::new(model.symbols.len() as u32, linked);
+    let explicit: Vec<&(FileId, Node)> = parameters
+        .iter()
+        .filter(|(id, _)| {
+            let path = super::normalize(&ws.sources.get(*id).path);
+            options
+                .arm
+                .parameters
+                .iter()
+                .any(|p| super::normalize(p) == path)
+        })
+        .collect();
+    let mut used = vec![false; parameters.len()];
+    for (id, doc) in &templates {
+        let path = ws.sources.get(*id).path.clone();
+        // Explicit files go with every template that declares all the parameters they
+        // give (Azure rejects the others); without them, files pair by name.
+        let paired: Vec<&(FileId, Node)> = if explicit.is_empty() {
+            parameters
+                .iter()
+                .filter(|(p, _)| pairs(&path, &ws.sources.get(*p).path))
+                .collect()
+        } else {
+            explicit
+                .iter()
+                .copied()
+                .filter(|(_, pdoc)| accepts(doc, pdoc))
+                .collect()
+        };
+        for p in &paired {
+            if let Some(i) = parameters.iter().position(|q| q.0 == p.0) {
+                used[i] = true;
+            }
+        }
+        let display = ws.sources.get(*id).display.clone();
+        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let runs: Vec<(String, HashMap<String, Value>)> = if paired.is_empty() {
+            vec![(String::new(), HashMap::new())]
+        } else {
+            paired
+                .iter()
+                .map(|(p, pdoc)| {
+                    let file = ws.sources.get(*p);
+                    let name = file.path.file_name().map_or_else(
+                        || file.display.clone(),
+                        |n| n.to_string_lossy().into_owned(),
+                    );
+                    (format!(" (with {name})"), parameter_values(pdoc))
+                })
+                .collect()
+        };
+        let subscription_scope = doc
+            .get("$schema")
+            .and_then(Node::as_str)
+            .is_some_and(|s| !s.to_ascii_lowercase().contains("/deploymenttemplate.json"));
+        for (suffix, params) in runs {
+            let origin = format!("{display}{suffix}");
+            let target = Target {
+                subscription: match &options.arm.subscription {
+                    Some(s) => Value::str(s.clone()),
+                    None => session
+                        .symbols
+                        .symbol(format!("subscription of the deployment of {origin}")),
+                },
+                resource_group: match (&options.arm.resource_group, subscription_scope) {
+                    (_, true) => Value::Unknown,
+                    (Some(rg), false) => Value::str(rg.clone()),
+                    (None, false) => session
+                        .symbols
+                        .symbol(format!("resource group of the deployment of {origin}")),
+                },
+                location: options
+                    .arm
+                    .location
+                    .clone()
+                    .map_or(Value::Unknown, Value::String),
+                deployment: Value::Unknown,
+            };
+            let frame = Rc::new(Frame::new(
+                *id,
+                doc,
+                dir.clone(),
+                origin,
+                String::new(),
+                suffix.clone(),
+                target.clone(),
+                params,
+            ));
+            let d = Deployment {
+                template: doc,
+                frame,
+                deploy: target,
+                label: String::new(),
+                suffix,
+            };
+            lower::lower_deployment(&session, &d, model);
+        }
+    }
+    for ((id, _), used) in parameters.iter().zip(used) {
+        if used {
+            continue;
+        }
+        let file = ws.sources.get(*id);
+        let is_explicit = explicit.iter().any(|(e, _)| e == id);
+        if is_explicit {
+            ws.notices.push(format!(
+                "{}: no template declares every parameter this file gives; it was not used",
+                file.display
+            ));
+        } else if ws.checked[id.0 as usize] {
+            ws.notes.push(format!(
+                "{}: pairs with no template by name (`X.parameters.json` or `X.parameters.*.json` beside `X.json`); pass it with --arm-parameters to use it",
+                file.display
+            ));
+        }
+    }
+    ws.diagnostics.extend(session.take_diagnostics());
+    ws.notes.extend(session.notes());
+    model.symbols.extend(session.symbols.descriptions());
+}
+
+fn json_error(ws: &Workspace<'_>, id: FileId, at: usize, message: &str) -> Diagnostic {
+    let text = &ws.sources.get(id).text;
+    let at = at.min(text.len());
+    let end = text
+        .get(at..)
+        .and_then(|r| r.chars().next())
+        .map_or(at, |c| at + c.len_utf8());
+    Diagnostic::new(
+        SYNTAX_ERROR,
+        format!("JSON syntax error: {message}"),
+        Label::new(Span::new(id, at..end), "here"),
+    )
+    .with_note("peerlint checks the rest of the estate without this file.")
+    .with_help("fix the JSON (`az deployment group validate` checks it too)")
+}
+
+/// Whether a parameter file pairs with a template by name: `X.parameters.json` and
+/// `X.parameters.*.json` with `X.json`, in the same folder.
+fn pairs(template: &Path, params: &Path) -> bool {
+    if template.parent() != params.parent() {
+        return false;
+    }
+    let (Some(t), Some(p)) = (
+        template.file_name().and_then(|n| n.to_str()),
+        params.file_name().and_then(|n| n.to_str()),
+    ) else {
+        return false;
+    };
+    let Some(stem) = t.strip_suffix(".json") else {
+        return false;
+    };
+    let (p, stem) = (p.to_ascii_lowercase(), stem.to_ascii_lowercase());
+    p == format!("{stem}.parameters.json")
+        || (p.starts_with(&format!("{stem}.parameters.")) && p.ends_with(".json"))
+}
+
+/// Whether a template declares every parameter a parameter file gives (names match
+/// case-insensitively).
+fn accepts(template: &Node, params: &Node) -> bool {
+    let declared = template.get("parameters");
+    params
+        .get("parameters")
+        .map(Node::members)
+        .unwrap_or_default()
+        .iter()
+        .all(|m| declared.and_then(|d| d.get(&m.name)).is_some())
+}
+
+/// The values a parameter file gives (names lowercase); Key Vault references are unknown.
+fn parameter_values(doc: &Node) -> HashMap<String, Value> {
+    let mut out = HashMap::new();
+    for m in doc.get("parameters").map(Node::members).unwrap_or_default() {
+        let value = match m.value.get("value") {
+            Some(v) => literal(v),
+            None => Value::Unknown,
+        };
+        out.insert(m.name.to_ascii_lowercase(), value);
+    }
+    out
+}
+
+/// A JSON value as a literal (parameter files hold no expressions).
+fn literal(node: &Node) -> Value {
+    match &node.kind {
+        Json::Null => Value::Null,
+        Json::Bool(b) => Value::Bool(*b),
+        Json::Number(n) => Value::Number(*n),
+        Json::String(s) => Value::String(s.clone()),
+        Json::Array(items) => Value::List(items.iter().map(literal).collect()),
+        Json::Object(members) => Value::Object(
+            members
+                .iter()
+                .map(|m| (m.name.clone(), literal(&m.value)))
+                .collect::<BTreeMap<_, _>>(),
+        ),
+    }
+}
+
+/// Loads the templates that templates link with `templateLink.relativePath` (literal
+/// paths), beside the file that links them, following links in linked files too.
+fn load_linked(
+    ws: &mut Workspace<'_>,
+    templates: &[(FileId, Node)],
+) -> HashMap<PathBuf, (FileId, Node)> {
+    let mut out: HashMap<PathBuf, (FileId, Node)> = HashMap::new();
+    let mut pending: Vec<PathBuf> = Vec::new();
+    for (id, doc) in templates {
+        let dir = ws
+            .sources
+            .get(*id)
+            .path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        links(doc, &dir, &mut pending);
+    }
+    while let Some(path) = pending.pop() {
+        if out.contains_key(&path) || out.len() >= MAX_LINKED {
+            continue;
+        }
+        let known = ws
+            .sources
+            .iter()
+            .find(|(_, f)| super::normalize(&f.path) == path)
+            .map(|(id, _)| id);
+        let Some(id) = known.or_else(|| ws.load_file(&path)) else {
+            continue;
+        };
+        let text = ws.sources.get(id).text.clone();
+        match json::parse(&text) {
+            Ok(doc) => {
+                let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+                links(&doc, &dir, &mut pending);
+                out.insert(path, (id, doc));
+            }
+            Err((at, message)) => {
+                let d = json_error(ws, id, at, &message);
+                ws.diagnostics.push(d);
+            }
+        }
+    }
+    out
+}
+
+/// The files `templateLink.relativePath` values name, anywhere in a template.
+fn links(node: &Node, dir: &Path, out: &mut Vec<PathBuf>) {
+    match &node.kind {
+        Json::Object(members) => {
+            for m in members {
+                if m.name.eq_ignore_ascii_case("templateLink")
+                    && let Some(rel) = m.value.get("relativePath").and_then(Node::as_str)
+                    && !rel.starts_with('[')
+                {
+                    out.push(super::normalize(&dir.join(rel)));
+                }
+                links(&m.value, dir, out);
+            }
+        }
+        Json::Array(items) => items.iter().for_each(|i| links(i, dir, out)),
+        _ => {}
+    }
+}
+
+/// The nested deployment a resource makes: its template (inline or linked), the frame its
+/// expressions are evaluated in (its own for the `inner` scope, its parent's for `outer`),
+/// and where it deploys.
+fn make_deployment<'a>(
+    session: &Session<'a>,
+    frame: &Rc<Frame<'a>>,
+    resource: &'a Node,
+    copies: &Copies,
+    deploy: &Target,
+) -> Option<Deployment<'a>> {
+    let ev = Ev {
+        session,
+        frame,
+        copies,
+    };
+    let props = resource.get("properties")?;
+    let name = resource
+        .get("name")
+        .map_or(Value::Unknown, |n| as_text(ev.node(n)));
+    let shown = lower::shown(&name, resource.get("name"));
+    let (template, file, dir, linked) = match (props.get("template"), props.get("templateLink")) {
+        (Some(t), _) => (t, frame.file, frame.dir.clone(), false),
+        (None, Some(link)) => {
+            let rel = link.get("relativePath").and_then(Node::as_str);
+            let path = rel
+                .filter(|r| !r.starts_with('['))
+                .map(|r| super::normalize(&frame.dir.join(r)));
+            match path.as_ref().and_then(|p| session.linked.get(p)) {
+                Some((id, node)) => (
+                    *node,
+                    *id,
+                    path.as_ref()
+                        .and_then(|p| p.parent())
+                        .map(Path::to_path_buf)
+                        .unwrap_or_default(),
+                    true,
+                ),
+                None => {
+                    session.note(format!(
+                        "{}: deployment '{shown}' links a template peerlint cannot read (only a literal `relativePath` beside the file is followed); its resources are unknown",
+                        frame.origin
+                    ));
+                    return None;
+                }
+            }
+        }
+        (None, None) => return None,
+    };
+    let inner = linked
+        || props
+            .get("expressionEvaluationOptions")
+            .and_then(|o| o.get("scope"))
+            .and_then(Node::as_str)
+            .is_some_and(|s| s.eq_ignore_ascii_case("inner"));
+    let given = |key: &str| resource.get(key).map(|n| as_text(ev.node(n)));
+    let subscription = given("subscriptionId");
+    let resource_group = given("resourceGroup");
+    let target = Target {
+        resource_group: match (&resource_group, &subscription) {
+            (Some(rg), _) => rg.clone(),
+            (None, Some(_)) => Value::Unknown,
+            (None, None) => deploy.resource_group.clone(),
+        },
+        subscription: subscription.unwrap_or_else(|| deploy.subscription.clone()),
+        location: if resource_group.is_none() {
+            deploy.location.clone()
+        } else {
+            resource_group_location(&ev, resource_group.as_ref())
+        },
+        deployment: name,
+    };
+    let label = format!("{}deployment '{shown}' > ", frame.label);
+    let frame = if inner {
+        let params = props
+            .get("parameters")
+            .map(Node::members)
+            .unwrap_or_default()
+            .iter()
+            .map(|m| {
+                let v = m.value.get("value").map_or(Value::Unknown, |v| ev.node(v));
+                (m.name.clone(), v.errors_as_unknown())
+            })
+            .collect();
+        Rc::new(Frame::new(
+            file,
+            template,
+            dir,
+            format!("{} > {shown}", frame.origin),
+            label.clone(),
+            frame.suffix.clone(),
+            target.clone(),
+            params,
+        ))
+    } else {
+        frame.clone()
+    };
+    Some(Deployment {
+        template,
+        frame,
+        deploy: target,
+        label,
+        suffix: ev.frame.suffix.clone(),
+    })
+}
+
+/// The location of a resource group the template itself creates, if it does.
+fn resource_group_location(ev: &Ev<'_, '_>, name: Option<&Value>) -> Value {
+    let Some(Value::String(name)) = name else {
+        return Value::Unknown;
+    };
+    for r in resources(ev.frame.root) {
+        let ty = r.get("type").and_then(Node::as_str).unwrap_or_default();
+        if !ty.eq_ignore_ascii_case("Microsoft.Resources/resourceGroups") {
+            continue;
+        }
+        if let Some(n) = r.get("name")
+            && ev
+                .node(n)
+                .to_str()
+                .ok()
+                .flatten()
+                .is_some_and(|n| n.eq_ignore_ascii_case(name))
+        {
+            return r.get("location").map_or(Value::Unknown, |l| ev.node(l));
+        }
+    }
+    Value::Unknown
+}
+
+/// The resources of a template, as an array or keyed by symbolic name.
+fn resources(template: &Node) -> Vec<&Node> {
+    match template.get("resources").map(|r| &r.kind) {
+        Some(Json::Array(items)) => items.iter().collect(),
+        Some(Json::Object(members)) => members.iter().map(|m| &m.value).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The nested deployment of this template named `name` (its symbolic name or its name),
+/// for `reference()`.
+fn find_deployment<'a>(ev: &Ev<'_, 'a>, name: &str) -> Option<Rc<Deployment<'a>>> {
+    let root = ev.frame.root;
+    let candidates: Vec<(&'a Node, Option<&str>)> = match root.get("resources").map(|r| &r.kind) {
+        Some(Json::Array(items)) => items.iter().map(|n| (n, None)).collect(),
+        Some(Json::Object(members)) => members
+            .iter()
+            .map(|m| (&m.value, Some(m.name.as_str())))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let none = Copies::new();
+    for (node, symbolic) in candidates {
+        let ty = node.get("type").and_then(Node::as_str).unwrap_or_default();
+        if !ty.eq_ignore_ascii_case("Microsoft.Resources/deployments") || node.get("copy").is_some()
+        {
+            continue;
+        }
+        let by_symbol = symbolic.is_some_and(|s| s.eq_ignore_ascii_case(name));
+        let by_name = node
+            .get("name")
+            .and_then(|n| {
+                Ev {
+                    copies: &none,
+                    ..*ev
+                }
+                .node(n)
+                .to_str()
+                .ok()
+                .flatten()
+            })
+            .is_some_and(|n| n.eq_ignore_ascii_case(name));
+        if by_symbol || by_name {
+            return ev.frame.nested(ev.session, node, &none, &ev.frame.target);
+        }
+    }
+    None
+}
