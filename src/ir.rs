@@ -270,14 +270,35 @@ pub struct Flag {
     pub name: String,
     pub value: Value<bool>,
     pub span: Option<Span>,
+    /// The syntax of the code that sets it (for messages that show a setting).
+    pub syntax: Syntax,
+}
+
+/// The syntax code is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Syntax {
+    /// HCL (Terraform).
+    Hcl,
+    /// JSON (ARM templates, Terraform plans).
+    Json,
 }
 
 impl Flag {
-    pub fn default_value(name: &str, value: bool) -> Flag {
+    pub fn default_value(name: &str, value: bool, syntax: Syntax) -> Flag {
         Flag {
             name: name.to_string(),
             value: Value::Known(value),
             span: None,
+            syntax,
+        }
+    }
+
+    /// The setting as the code writes it: `use_remote_gateways = false` in HCL,
+    /// `"useRemoteGateways": false` in JSON.
+    pub fn setting(&self, value: bool) -> String {
+        match self.syntax {
+            Syntax::Hcl => format!("{} = {value}", self.name),
+            Syntax::Json => format!("\"{}\": {value}", self.name),
         }
     }
 }

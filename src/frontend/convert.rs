@@ -34,6 +34,8 @@ pub(crate) struct Lowering<'d> {
     pub label: String,
     pub header: Span,
     pub diags: &'d mut Vec<Diagnostic>,
+    /// The syntax the settings are written in.
+    pub syntax: ir::Syntax,
 }
 
 /// A list of strings with spans (see [`Lowering::strings`]).
@@ -163,7 +165,7 @@ impl Lowering<'_> {
     /// A boolean named `name` (as the code spells it) with its default.
     pub(crate) fn flag(&mut self, name: &str, field: Option<Field>, default: bool) -> Flag {
         let Some(field) = field else {
-            return Flag::default_value(name, default);
+            return Flag::default_value(name, default, self.syntax);
         };
         let value = match field.value.to_bool() {
             Ok(Some(b)) => ir::Value::Known(b),
@@ -178,6 +180,7 @@ impl Lowering<'_> {
             name: name.to_string(),
             value,
             span: Some(field.span),
+            syntax: self.syntax,
         }
     }
 

@@ -184,9 +184,12 @@ fn report(
          shared range could not be routed to one side (VnetAddressSpacesOverlap)."
     };
     d.with_note(note).with_help(if subnet_mode {
-        "peer only subnets whose prefixes do not overlap, or re-address one of them"
+        "peer only subnets whose prefixes do not overlap, or re-address one of them".to_string()
     } else {
-        "give one VNet an address space that does not overlap the other's, or peer only \
-         non-overlapping subnets (`peer_complete_virtual_networks_enabled = false`)"
+        format!(
+            "give one VNet an address space that does not overlap the other's, or peer only \
+             non-overlapping subnets (`{}`)",
+            p.peer_complete_vnets.setting(false)
+        )
     })
 }

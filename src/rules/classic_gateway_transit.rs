@@ -53,8 +53,8 @@ impl Rule for ClassicGatewayTransit {
                      2024.",
                 )
                 .with_help(format!(
-                    "remove `{} = true`, or migrate `{name}` to Resource Manager",
-                    flag.name
+                    "remove `{}`, or migrate `{name}` to Resource Manager",
+                    flag.setting(true)
                 )),
             );
         }

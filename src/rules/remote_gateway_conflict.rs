@@ -52,8 +52,9 @@ impl Rule for RemoteGatewayConflict {
                      has a gateway\").",
                 )
                 .with_help(format!(
-                    "remove `{} = true`, or remove the gateway of `{}`",
-                    p.use_remote_gateways.name, local.label
+                    "remove `{}`, or remove the gateway of `{}`",
+                    p.use_remote_gateways.setting(true),
+                    local.label
                 )),
             );
         }

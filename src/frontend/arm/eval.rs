@@ -328,6 +328,9 @@ impl<'x, 'a> Ev<'x, 'a> {
                 self.resource_id(name, &args)
             }
             "reference" => self.reference(args),
+            "first" | "last" if matches!(args, [Expr::Call(f, a)] if f == "split" && a.len() == 2) => {
+                self.split_end(name == "last", args)
+            }
             "uniquestring" | "guid" => {
                 let args: Vec<Value> = args.iter().map(|a| self.expr(a)).collect();
                 match args
@@ -348,6 +351,33 @@ impl<'x, 'a> Ev<'x, 'a> {
                 functions::call(name, &args)
             }
         }
+    }
+
+    /// `first(split(s, sep))` and `last(split(s, sep))`. The part of a partly unknown
+    /// string before its first separator (or after its last) is known when it holds no
+    /// unknown text, as in `last(split(remoteVnetId, '/'))`.
+    fn split_end(&self, last: bool, args: &[Expr]) -> Value {
+        let [Expr::Call(_, split)] = args else {
+            return Value::Unknown;
+        };
+        let (s, sep) = (self.expr(&split[0]), self.expr(&split[1]));
+        if let (Value::String(text), Value::String(sep)) = (&s, &sep)
+            && token::is_opaque(text)
+            && !sep.is_empty()
+            && !token::is_opaque(sep)
+        {
+            let part = if last {
+                text.rsplit(sep.as_str()).next()
+            } else {
+                text.split(sep.as_str()).next()
+            };
+            return match part {
+                Some(p) if text.contains(sep.as_str()) && !token::is_opaque(p) => Value::str(p),
+                _ => Value::Unknown,
+            };
+        }
+        let list = functions::call("split", &[s, sep]);
+        functions::call(if last { "last" } else { "first" }, &[list])
     }
 
     fn parameter(&self, args: &[Expr]) -> Value {

@@ -147,6 +147,7 @@ impl Res<'_, '_> {
             label: self.label.clone(),
             header: self.header,
             diags,
+            syntax: ir::Syntax::Json,
         }
     }
 
@@ -458,6 +459,7 @@ fn vnet(res: &Res<'_, '_>, model: &mut Model, kind: DeploymentModel) {
                 label: format!("{} peering '{shown}'", res.label),
                 header: item.span,
                 diags: low.diags,
+                syntax: ir::Syntax::Json,
             };
             push_peering(
                 &mut inner,

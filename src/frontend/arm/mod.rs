@@ -500,8 +500,8 @@ fn resources(template: &Node) -> Vec<&Node> {
     }
 }
 
-/// The nested deployment of this template named `name` (its symbolic name or its name),
-/// for `reference()`.
+/// The nested deployment of this template named `name`, for `reference()`: by symbolic
+/// name (`hub`, or `spokes[2]` for an instance of a copy loop) or by deployment name.
 fn find_deployment<'a>(ev: &Ev<'_, 'a>, name: &str) -> Option<Rc<Deployment<'a>>> {
     let root = ev.frame.root;
     let candidates: Vec<(&'a Node, Option<&str>)> = match root.get("resources").map(|r| &r.kind) {
@@ -512,29 +512,52 @@ fn find_deployment<'a>(ev: &Ev<'_, 'a>, name: &str) -> Option<Rc<Deployment<'a>>
             .collect(),
         _ => Vec::new(),
     };
+    // `symbol[index]`.
+    let indexed = name.strip_suffix(']').and_then(|rest| {
+        let (base, index) = rest.rsplit_once('[')?;
+        Some((base, index.trim().parse::<i64>().ok()?))
+    });
     let none = Copies::new();
+    let top = Ev {
+        copies: &none,
+        ..*ev
+    };
+    let name_is = |node: &Node, copies: &Copies| {
+        node.get("name")
+            .and_then(|n| Ev { copies, ..*ev }.node(n).to_str().ok().flatten())
+            .is_some_and(|n| n.eq_ignore_ascii_case(name))
+    };
     for (node, symbolic) in candidates {
         let ty = node.get("type").and_then(Node::as_str).unwrap_or_default();
-        if !ty.eq_ignore_ascii_case("Microsoft.Resources/deployments") || node.get("copy").is_some()
-        {
+        if !ty.eq_ignore_ascii_case("Microsoft.Resources/deployments") {
             continue;
         }
-        let by_symbol = symbolic.is_some_and(|s| s.eq_ignore_ascii_case(name));
-        let by_name = node
-            .get("name")
-            .and_then(|n| {
-                Ev {
-                    copies: &none,
-                    ..*ev
+        let found = match node
+            .get("copy")
+            .filter(|c| matches!(c.kind, Json::Object(_)))
+        {
+            None => {
+                let by_symbol = symbolic.is_some_and(|s| s.eq_ignore_ascii_case(name));
+                (by_symbol || name_is(node, &none)).then(Copies::new)
+            }
+            Some(copy) => {
+                let loop_name = copy
+                    .get("name")
+                    .and_then(Node::as_str)
+                    .unwrap_or("copy")
+                    .to_ascii_lowercase();
+                let count = top.count(copy.get("count")).unwrap_or(0) as i64;
+                let instance = |i: i64| vec![(loop_name.clone(), i)];
+                match (indexed, symbolic) {
+                    (Some((base, i)), Some(s)) if s.eq_ignore_ascii_case(base) => {
+                        (0..count).contains(&i).then(|| instance(i))
+                    }
+                    _ => (0..count).map(instance).find(|c| name_is(node, c)),
                 }
-                .node(n)
-                .to_str()
-                .ok()
-                .flatten()
-            })
-            .is_some_and(|n| n.eq_ignore_ascii_case(name));
-        if by_symbol || by_name {
-            return ev.frame.nested(ev.session, node, &none, &ev.frame.target);
+            }
+        };
+        if let Some(copies) = found {
+            return ev.frame.nested(ev.session, node, &copies, &ev.frame.target);
         }
     }
     None

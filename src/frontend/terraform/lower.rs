@@ -45,6 +45,7 @@ pub(crate) fn lower_module(
                     label: format!("{}{}{}", ev.path, r.address(), key.suffix()),
                     header: r.decl.header_span(),
                     diags,
+                    syntax: crate::ir::Syntax::Hcl,
                 },
             };
             lower(&mut cx, model);
