@@ -233,9 +233,11 @@ impl Lowering<'_> {
         Some(out)
     }
 
-    /// Address prefixes from a list (or, failing that, a single string).
+    /// Address prefixes from a list (or, failing that, a single string). A known prefix
+    /// that is not CIDR is reported.
     pub(crate) fn prefixes(&mut self, list: Option<Field>, single: Option<Field>) -> AddressSpace {
-        if let Some(strings) = self.strings(list) {
+        let name = list.as_ref().or(single.as_ref()).map(|f| f.name.clone());
+        let mut space = if let Some(strings) = self.strings(list) {
             let mut space = AddressSpace {
                 prefixes: Vec::new(),
                 complete: strings.complete,
@@ -246,15 +248,41 @@ impl Lowering<'_> {
                     ir::Value::Unknown => space.complete = false,
                 }
             }
-            return space;
+            space
+        } else {
+            match self.string(single) {
+                (ir::Value::Known(text), Some(span)) => AddressSpace {
+                    prefixes: vec![Prefix::new(&text, span)],
+                    complete: true,
+                },
+                _ => AddressSpace::unknown(),
+            }
+        };
+        for p in space.prefixes.iter().filter(|p| p.net.is_none()) {
+            self.diags.push(
+                Diagnostic::new(
+                    INVALID_VALUE,
+                    format!(
+                        "`{}` of `{}` holds \"{}\", which is not an address prefix in CIDR \
+                         notation",
+                        name.as_deref().unwrap_or("address prefixes"),
+                        self.label,
+                        p.text
+                    ),
+                    Label::new(p.span, "not CIDR"),
+                )
+                .with_note(
+                    "Azure rejects an address prefix that is not CIDR, so peerlint \
+                     cannot check what depends on it.",
+                )
+                .with_help("write the prefix as address/length, e.g. 10.1.0.0/16"),
+            );
         }
-        match self.string(single) {
-            (ir::Value::Known(text), Some(span)) => AddressSpace {
-                prefixes: vec![Prefix::new(&text, span)],
-                complete: true,
-            },
-            _ => AddressSpace::unknown(),
+        // What is not CIDR is not known space.
+        if space.prefixes.iter().any(|p| p.net.is_none()) {
+            space.complete = false;
         }
+        space
     }
 
     /// A reference to a VNet by its id (or the id of something inside it); reports a

@@ -471,6 +471,12 @@ impl<'x, 'a> Ev<'x, 'a> {
     /// `resourceId`, `subscriptionResourceId`, `tenantResourceId`, `extensionResourceId`.
     fn resource_id(&self, name: &str, args: &[Value]) -> Value {
         let t = &self.frame.target;
+        let shown = match name {
+            "subscriptionresourceid" => "subscriptionResourceId",
+            "tenantresourceid" => "tenantResourceId",
+            "extensionresourceid" => "extensionResourceId",
+            _ => "resourceId",
+        };
         let is_type =
             |v: &Value| matches!(v, Value::String(s) if s.contains('/') && !token::is_opaque(s));
         let (prefix, rest): (Vec<Value>, &[Value]) = match name {
@@ -492,7 +498,9 @@ impl<'x, 'a> Ev<'x, 'a> {
                     ([rg], false) => (t.subscription.clone(), Some(rg.clone())),
                     ([s, rg], false) => (s.clone(), Some(rg.clone())),
                     _ => {
-                        return Value::error(format!("{name}: too many arguments before the type"));
+                        return Value::error(format!(
+                            "{shown}(): too many arguments before the type"
+                        ));
                     }
                 };
                 let mut prefix = vec![Value::str(""), Value::str("subscriptions"), sub];
@@ -510,9 +518,11 @@ impl<'x, 'a> Ev<'x, 'a> {
         let types: Vec<&str> = types.collect();
         if types.len() != names.len() {
             return Value::error(format!(
-                "{name}: the type {ty} needs {} names, {} are given",
+                "{shown}(): the type {ty} takes {} name{}, {} {} given",
                 types.len(),
-                names.len()
+                if types.len() == 1 { "" } else { "s" },
+                names.len(),
+                if names.len() == 1 { "is" } else { "are" }
             ));
         }
         let mut parts = prefix;

@@ -20,6 +20,8 @@ pub(super) struct Prop<'n> {
     value: Value,
     node: Option<&'n Node>,
     span: Span,
+    /// For a list made by a property `copy` loop: the `input` every element comes from.
+    input: Option<&'n Node>,
 }
 
 impl<'n> Prop<'n> {
@@ -31,13 +33,28 @@ impl<'n> Prop<'n> {
             _ => return None,
         };
         let member = self.node.and_then(|n| n.member(key));
+        // A list a property `copy` loop makes: `"copy": [{ "name": key, "input": … }]`.
+        let copy = match member {
+            Some(_) => None,
+            None => self.node.and_then(|n| n.get("copy")).and_then(|c| {
+                c.items().iter().find(|entry| {
+                    entry
+                        .get("name")
+                        .and_then(Node::as_str)
+                        .is_some_and(|n| n.eq_ignore_ascii_case(key))
+                })
+            }),
+        };
         Some(Prop {
             name: format!("{}.{key}", self.name),
             value,
             node: member.map(|m| &m.value),
-            span: member.map_or(self.span, |m| {
-                Span::new(file, m.name_span.start..m.value.span.end)
-            }),
+            span: match (member, copy) {
+                (Some(m), _) => Span::new(file, m.name_span.start..m.value.span.end),
+                (None, Some(entry)) => Span::new(file, entry.span.clone()),
+                (None, None) => self.span,
+            },
+            input: copy.and_then(|entry| entry.get("input")),
         })
     }
 
@@ -53,12 +70,13 @@ impl<'n> Prop<'n> {
             .iter()
             .enumerate()
             .map(|(i, v)| {
-                let node = literal.map(|l| &l[i]);
+                let node = literal.map(|l| &l[i]).or(self.input);
                 Prop {
                     name: format!("{}[{i}]", self.name),
                     value: v.clone(),
                     node,
                     span: node.map_or(self.span, |n| Span::new(file, n.span.clone())),
+                    input: None,
                 }
             })
             .collect()
@@ -69,13 +87,18 @@ impl<'n> Prop<'n> {
         let value_span = self
             .node
             .map_or(self.span, |n| Span::new(file, n.span.clone()));
-        let element_spans = match (&self.value, self.node.map(|n| &n.kind)) {
-            (Value::List(items), Some(Json::Array(nodes))) if nodes.len() == items.len() => Some(
-                nodes
-                    .iter()
-                    .map(|n| Span::new(file, n.span.clone()))
-                    .collect(),
-            ),
+        let element_spans = match (&self.value, self.node.map(|n| &n.kind), self.input) {
+            (Value::List(items), Some(Json::Array(nodes)), _) if nodes.len() == items.len() => {
+                Some(
+                    nodes
+                        .iter()
+                        .map(|n| Span::new(file, n.span.clone()))
+                        .collect(),
+                )
+            }
+            (Value::List(items), _, Some(input)) => {
+                Some(vec![Span::new(file, input.span.clone()); items.len()])
+            }
             _ => None,
         };
         let mut field = Field {
@@ -129,6 +152,7 @@ impl Res<'_, '_> {
             span: member.map_or(self.header, |m| {
                 Span::new(self.file(), m.name_span.start..m.value.span.end)
             }),
+            input: None,
         }
     }
 
@@ -139,6 +163,7 @@ impl Res<'_, '_> {
             value: self.ev.node(&m.value),
             node: Some(&m.value),
             span: Span::new(self.file(), m.name_span.start..m.value.span.end),
+            input: None,
         })
     }
 
@@ -151,16 +176,34 @@ impl Res<'_, '_> {
         }
     }
 
-    /// The VNet key of a VNet in this deployment's resource group, by name.
-    fn vnet_key(&self, name: &str) -> ir::Value<VnetKey> {
+    /// The subscription and resource group the resource is in: its deployment's, unless
+    /// it says otherwise (an `existing` resource of languageVersion 2.0 may).
+    fn scope(&self) -> (ir::Subscription, ir::Value<String>) {
         let deploy = &self.d.deploy;
-        let rg = match as_text(deploy.resource_group.clone()).to_str() {
-            Ok(Some(rg)) if !token::has_unknown(&rg) => rg,
-            _ => return ir::Value::Unknown,
+        let given = |key: &str| self.node.get(key).map(|n| as_text(self.ev.node(n)));
+        let sub = given("subscriptionId");
+        let rg = given("resourceGroup").or_else(|| match sub {
+            Some(_) => Some(Value::Unknown),
+            None => None,
+        });
+        let sub = sub.unwrap_or_else(|| deploy.subscription.clone());
+        let rg = rg.unwrap_or_else(|| deploy.resource_group.clone());
+        let rg = match as_text(rg).to_str() {
+            Ok(Some(rg)) if !token::has_unknown(&rg) => ir::Value::Known(rg),
+            _ => ir::Value::Unknown,
+        };
+        (subscription(&sub), rg)
+    }
+
+    /// The VNet key of a VNet in this resource's resource group, by name.
+    fn vnet_key(&self, name: &str) -> ir::Value<VnetKey> {
+        let (subscription, rg) = self.scope();
+        let ir::Value::Known(resource_group) = rg else {
+            return ir::Value::Unknown;
         };
         ir::Value::Known(VnetKey {
-            subscription: subscription(&deploy.subscription),
-            resource_group: rg,
+            subscription,
+            resource_group,
             name: name.to_string(),
             model: None,
         })
@@ -395,16 +438,12 @@ fn vnet(res: &Res<'_, '_>, model: &mut Model, kind: DeploymentModel) {
         _ => AddressSpace::unknown(),
     };
     let id = VnetId(model.vnets.len() as u32);
-    let deploy = &res.d.deploy;
-    let resource_group = match as_text(deploy.resource_group.clone()).to_str() {
-        Ok(Some(rg)) if !token::has_unknown(&rg) => ir::Value::Known(rg),
-        _ => ir::Value::Unknown,
-    };
+    let (subscription, resource_group) = res.scope();
     model.vnets.push(Vnet {
         label: res.label.clone(),
         name: name.clone().into(),
         resource_group,
-        subscription: subscription(&deploy.subscription),
+        subscription,
         location,
         address_space,
         model: kind,
