@@ -182,10 +182,8 @@ impl Res<'_, '_> {
         let deploy = &self.d.deploy;
         let given = |key: &str| self.node.get(key).map(|n| as_text(self.ev.node(n)));
         let sub = given("subscriptionId");
-        let rg = given("resourceGroup").or_else(|| match sub {
-            Some(_) => Some(Value::Unknown),
-            None => None,
-        });
+        // A resource in another subscription names its resource group too.
+        let rg = given("resourceGroup").or(sub.as_ref().map(|_| Value::Unknown));
         let sub = sub.unwrap_or_else(|| deploy.subscription.clone());
         let rg = rg.unwrap_or_else(|| deploy.resource_group.clone());
         let rg = match as_text(rg).to_str() {
