@@ -316,10 +316,28 @@ impl<'x, 'a> Ev<'x, 'a> {
                     ("subscriptionId".to_string(), t.subscription.clone()),
                 ]))
             }
-            "deployment" => Value::OpenObject(BTreeMap::from([(
-                "name".to_string(),
-                self.frame.target.deployment.clone(),
-            )])),
+            "deployment" => {
+                // `deployment().properties.templateLink.uri`: where the template itself is,
+                // which `uri()` resolves links against.
+                let link = Value::OpenObject(BTreeMap::from([("uri".to_string(), self.own_uri())]));
+                let properties =
+                    Value::OpenObject(BTreeMap::from([("templateLink".to_string(), link)]));
+                Value::OpenObject(BTreeMap::from([
+                    ("name".to_string(), self.frame.target.deployment.clone()),
+                    ("properties".to_string(), properties),
+                ]))
+            }
+            "uri" => {
+                let args: Vec<Value> = args.iter().map(|a| self.expr(a)).collect();
+                match args.as_slice() {
+                    [base, Value::String(rel)]
+                        if *base == self.own_uri() && !token::is_opaque(rel) =>
+                    {
+                        Value::String(format!("{}{rel}", self.own_folder()))
+                    }
+                    _ => functions::call(name, &args),
+                }
+            }
             "resourceid"
             | "subscriptionresourceid"
             | "tenantresourceid"
@@ -350,6 +368,26 @@ impl<'x, 'a> Ev<'x, 'a> {
                 let args: Vec<Value> = args.iter().map(|a| self.expr(a)).collect();
                 functions::call(name, &args)
             }
+        }
+    }
+
+    /// The URI of the template being evaluated (a symbol).
+    fn own_uri(&self) -> Value {
+        self.session
+            .symbols
+            .symbol(format!("the URI of {}", self.frame.origin))
+    }
+
+    /// The text that stands for the folder of the template's URI: `uri()` of the template's
+    /// URI and a relative path starts with it (see [`Frame::linked_path`]).
+    pub(crate) fn own_folder(&self) -> String {
+        match self
+            .session
+            .symbols
+            .symbol(format!("the folder of the URI of {}", self.frame.origin))
+        {
+            Value::Symbol(n) => token::symbol(n),
+            _ => String::new(),
         }
     }
 
@@ -385,7 +423,9 @@ impl<'x, 'a> Ev<'x, 'a> {
             return Value::Unknown;
         };
         let key = name.to_ascii_lowercase();
-        if let Some(v) = self.frame.params.get(&key) {
+        // A parameter given as null takes its default, as ARM does (Bicep passes optional
+        // module parameters that way).
+        if let Some(v) = self.frame.params.get(&key).filter(|v| **v != Value::Null) {
             return v.clone();
         }
         let decl = self.frame.root.get("parameters").and_then(|p| p.get(&name));
@@ -513,7 +553,8 @@ impl<'x, 'a> Ev<'x, 'a> {
         let Some((Value::String(ty), names)) = rest.split_first() else {
             return Value::Unknown;
         };
-        let mut types = ty.split('/');
+        // ARM accepts a stray `/` at the end of the type.
+        let mut types = ty.trim_end_matches('/').split('/');
         let namespace = types.next().unwrap_or_default();
         let types: Vec<&str> = types.collect();
         if types.len() != names.len() {

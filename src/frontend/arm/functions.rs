@@ -17,6 +17,9 @@ pub(crate) fn call(name: &str, args: &[Value]) -> Value {
         return e.clone();
     }
     match name {
+        "true" if args.is_empty() => Value::Bool(true),
+        "false" if args.is_empty() => Value::Bool(false),
+        "null" if args.is_empty() => Value::Null,
         "concat" => concat(args),
         "format" => format(args),
         "tolower" => text(args, |s| s.to_lowercase()),

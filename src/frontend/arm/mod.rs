@@ -348,16 +348,40 @@ fn links(node: &Node, dir: &Path, out: &mut Vec<PathBuf>) {
     match &node.kind {
         Json::Object(members) => {
             for m in members {
-                if m.name.eq_ignore_ascii_case("templateLink")
-                    && let Some(rel) = m.value.get("relativePath").and_then(Node::as_str)
-                    && !rel.starts_with('[')
-                {
-                    out.push(super::normalize(&dir.join(rel)));
+                if m.name.eq_ignore_ascii_case("templateLink") {
+                    if let Some(rel) = m.value.get("relativePath").and_then(Node::as_str)
+                        && !rel.starts_with('[')
+                    {
+                        out.push(super::normalize(&dir.join(rel)));
+                    }
+                    // A `uri` expression may resolve to a file beside the template: every
+                    // `'….json'` literal in it is a candidate.
+                    if let Some(uri) = m.value.get("uri").and_then(Node::as_str)
+                        && let expr::Classified::Expression(Ok(e)) = expr::classify(uri)
+                    {
+                        json_literals(&e, &mut |rel| out.push(super::normalize(&dir.join(rel))));
+                    }
                 }
                 links(&m.value, dir, out);
             }
         }
         Json::Array(items) => items.iter().for_each(|i| links(i, dir, out)),
+        _ => {}
+    }
+}
+
+/// The string literals of an expression that name `.json` files.
+fn json_literals(e: &expr::Expr, found: &mut dyn FnMut(&str)) {
+    match e {
+        expr::Expr::Str(s) if s.to_ascii_lowercase().ends_with(".json") && !s.contains("://") => {
+            found(s)
+        }
+        expr::Expr::Call(_, args) => args.iter().for_each(|a| json_literals(a, found)),
+        expr::Expr::Prop(base, _) => json_literals(base, found),
+        expr::Expr::Index(base, index) => {
+            json_literals(base, found);
+            json_literals(index, found);
+        }
         _ => {}
     }
 }
@@ -386,9 +410,18 @@ fn make_deployment<'a>(
         (Some(t), _) => (t, frame.file, frame.dir.clone(), false),
         (None, Some(link)) => {
             let rel = link.get("relativePath").and_then(Node::as_str);
-            let path = rel
-                .filter(|r| !r.starts_with('['))
-                .map(|r| super::normalize(&frame.dir.join(r)));
+            let path = match rel.filter(|r| !r.starts_with('[')) {
+                Some(r) => Some(super::normalize(&frame.dir.join(r))),
+                // `uri(deployment().properties.templateLink.uri, 'nested/x.json')`, often
+                // through an `_artifactsLocation` parameter: a file beside this one.
+                None => link.get("uri").and_then(|u| {
+                    let uri = ev.node(u).to_str().ok().flatten()?;
+                    let rest = uri.strip_prefix(&ev.own_folder())?;
+                    let rest = rest.split(['?', '#']).next().unwrap_or_default();
+                    (!crate::ir::token::is_opaque(rest))
+                        .then(|| super::normalize(&frame.dir.join(rest)))
+                }),
+            };
             match path.as_ref().and_then(|p| session.linked.get(p)) {
                 Some((id, node)) => (
                     *node,
@@ -401,7 +434,7 @@ fn make_deployment<'a>(
                 ),
                 None => {
                     session.note(format!(
-                        "{}: deployment '{shown}' links a template peerlint cannot read (only a literal `relativePath` beside the file is followed); its resources are unknown",
+                        "{}: deployment '{shown}' links a template peerlint cannot read (only files beside the template are followed: a literal `relativePath`, or a `uri` relative to the template's own); its resources are unknown",
                         frame.origin
                     ));
                     return None;
