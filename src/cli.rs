@@ -13,10 +13,11 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
-/// Lints Azure virtual-network peering in Terraform before Azure rejects it.
+/// Lints Azure virtual-network peering in Terraform and ARM templates before Azure rejects
+/// it.
 ///
-/// peerlint reads a folder of Terraform, builds one model of its VNets and peerings, and
-/// reports, at the exact place in the code, the peerings that break Azure's peering rules:
+/// peerlint reads Terraform and ARM templates (Bicep's compiled output included), builds
+/// one model of their VNets and peerings, and reports, at the exact place in the code, the peerings that break Azure's peering rules:
 /// overlapping address spaces, VNets in different regions (allowed with global peering
 /// since 2018: turn that rule down in .peerlint.toml), classic VNets, gateway conflicts.
 /// `peerlint rules` lists the rules, `peerlint explain <rule>` explains one.
@@ -37,15 +38,18 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Check Terraform files and folders for peering errors.
+    /// Check Terraform and ARM template files and folders for peering errors.
     ///
-    /// Folders are walked recursively (hidden folders such as `.terraform/` and `.git/` are
-    /// skipped); every folder is a Terraform module, and every folder that no other checked
-    /// folder calls is a root module, evaluated with its `terraform.tfvars`,
-    /// `*.auto.tfvars`, `--var-file` and `--var` values. The module folders checked code
-    /// calls are read too. A single `.tf` file is checked with the other files of its
-    /// module as context, and only findings that touch it (or the modules it calls) are
-    /// reported.
+    /// Folders are walked recursively (hidden folders such as `.terraform/` and `.git/`, and
+    /// `node_modules/`, are skipped). Terraform: every folder is a module, and every folder
+    /// that no other checked folder calls is a root module, evaluated with its
+    /// `terraform.tfvars`, `*.auto.tfvars`, `--var-file` and `--var` values; the module
+    /// folders checked code calls are read too. ARM: every `.json` file whose `$schema` is
+    /// a deployment template is linted, once per parameter file that pairs with it
+    /// (`X.parameters.json`, `X.parameters.*.json`, or `--arm-parameters`); other JSON is
+    /// skipped, and `.bicep` files must be compiled to JSON first. A single file is checked
+    /// with the other files of its folder as context, and only findings that touch it (or
+    /// the modules it calls) are reported.
     Check(CheckArgs),
     /// List every rule with its level and a summary.
     Rules,
@@ -89,7 +93,7 @@ pub struct CheckArgs {
     pub values: ValueArgs,
 
     /// Also say, on standard error, what peerlint could not follow (a module that is not
-    /// installed, a `for_each` too large to expand).
+    /// installed, a `for_each` too large to expand, a linked template it cannot read).
     #[arg(long, short)]
     pub verbose: bool,
 }
@@ -113,9 +117,9 @@ pub struct ValueArgs {
     #[arg(skip)]
     pub settings: Vec<Setting>,
 
-    /// Lint every ARM template with this parameter file (repeatable: each template is
-    /// linted once per file), instead of the `X.parameters.json` and
-    /// `X.parameters.*.json` files that pair with a template `X.json` by name.
+    /// Lint ARM templates with this parameter file (repeatable): every template that
+    /// declares all the parameters the file gives is linted once per such file, instead of
+    /// with the `X.parameters.json` and `X.parameters.*.json` files beside `X.json`.
     #[arg(
         long = "arm-parameters",
         value_name = "FILE",
@@ -123,8 +127,9 @@ pub struct ValueArgs {
     )]
     pub arm_parameters: Vec<PathBuf>,
 
-    /// The subscription id ARM templates are deployed to (what `subscription()` returns;
-    /// unknown otherwise, and peerings between templates are matched by name only).
+    /// The subscription id ARM templates are deployed to (what `subscription()` returns).
+    /// Without it and `--resource-group`, each template is taken to be deployed on its own:
+    /// a peering finds VNets by name in its own template only.
     #[arg(long, value_name = "ID", help_heading = "ARM templates")]
     pub subscription: Option<String>,
 

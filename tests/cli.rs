@@ -555,3 +555,243 @@ fn verbose_says_what_could_not_be_followed() {
         .unwrap();
     assert!(quiet.stderr.is_empty());
 }
+
+/// A template with two VNets in the deployment's resource group, from parameters.
+const ARM_VNETS: &str = r#"{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  "parameters": {
+    "hubPrefix": { "type": "string", "defaultValue": "10.0.0.0/16" },
+    "spokePrefix": { "type": "string", "defaultValue": "10.1.0.0/16" },
+    "spokeLocation": { "type": "string", "defaultValue": "[resourceGroup().location]" }
+  },
+  "resources": [
+    { "type": "Microsoft.Network/virtualNetworks", "apiVersion": "2023-09-01", "name": "vnet-hub",
+      "location": "westeurope",
+      "properties": { "addressSpace": { "addressPrefixes": ["[parameters('hubPrefix')]"] } } },
+    { "type": "Microsoft.Network/virtualNetworks", "apiVersion": "2023-09-01", "name": "vnet-spoke",
+      "location": "[parameters('spokeLocation')]",
+      "properties": { "addressSpace": { "addressPrefixes": ["[parameters('spokePrefix')]"] } } }
+  ]
+}
+"#;
+
+/// A template with the peering between them, deployed separately.
+const ARM_PEERING: &str = r#"{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  "resources": [
+    { "type": "Microsoft.Network/virtualNetworks/virtualNetworkPeerings", "apiVersion": "2023-09-01",
+      "name": "vnet-spoke/spoke-to-hub",
+      "properties": { "remoteVirtualNetwork": {
+        "id": "[resourceId('Microsoft.Network/virtualNetworks', 'vnet-hub')]" } } }
+  ]
+}
+"#;
+
+fn parameters(values: &[(&str, &str)]) -> String {
+    let values: Vec<String> = values
+        .iter()
+        .map(|(k, v)| format!("\"{k}\": {{ \"value\": \"{v}\" }}"))
+        .collect();
+    format!(
+        "{{\n  \"$schema\": \"https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#\",\n  \"contentVersion\": \"1.0.0.0\",\n  \"parameters\": {{ {} }}\n}}\n",
+        values.join(", ")
+    )
+}
+
+#[test]
+fn arm_templates_deployed_together_with_the_target_flags() {
+    let dir = scratch("arm-target");
+    std::fs::write(dir.join("vnets.json"), ARM_VNETS).unwrap();
+    std::fs::write(dir.join("peering.json"), ARM_PEERING).unwrap();
+    std::fs::write(
+        dir.join("vnets.parameters.json"),
+        parameters(&[("spokePrefix", "10.0.64.0/18")]),
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        stdout(
+            Command::cargo_bin("peerlint")
+                .unwrap()
+                .current_dir(&dir)
+                .args(["check", "--format", "compact"])
+                .args(args),
+        )
+    };
+    // Each template on its own: the peering's VNets are not among its own.
+    let (code, out) = run(&[]);
+    assert_eq!((code, out.as_str()), (0, ""));
+    // Deployed to one resource group: the peering links to the VNets of the other template
+    // (with the parameter file that pairs by name), and the spoke's location is the
+    // group's.
+    let (code, out) = run(&[
+        "--subscription",
+        "00000000-0000-0000-0000-000000000001",
+        "--resource-group",
+        "rg-net",
+        "--location",
+        "northeurope",
+    ]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        out,
+        "peering.json:8:9: error[address-overlap]: `virtualNetworkPeerings/vnet-spoke/spoke-to-hub` peers VNets whose address spaces overlap: 10.0.64.0/18 (`virtualNetworks/vnet-spoke (with vnets.parameters.json)`) overlaps 10.0.0.0/16 (`virtualNetworks/vnet-hub (with vnets.parameters.json)`)\n\
+         peering.json:8:9: error[cross-region]: `virtualNetworkPeerings/vnet-spoke/spoke-to-hub` peers VNets in different regions: `virtualNetworks/vnet-spoke (with vnets.parameters.json)` is in northeurope, `virtualNetworks/vnet-hub (with vnets.parameters.json)` in westeurope\n"
+    );
+}
+
+#[test]
+fn arm_parameter_files_pair_by_name_or_explicitly() {
+    let dir = scratch("arm-parameters");
+    std::fs::write(dir.join("vnets.json"), ARM_VNETS.replace(
+        r#"  ]
+}"#,
+        r#"  , { "type": "Microsoft.Network/virtualNetworks/virtualNetworkPeerings", "apiVersion": "2023-09-01",
+      "name": "vnet-hub/hub-to-spoke",
+      "properties": { "remoteVirtualNetwork": {
+        "id": "[resourceId('Microsoft.Network/virtualNetworks', 'vnet-spoke')]" } } }
+  ]
+}"#,
+    ))
+    .unwrap();
+    // Two files pair by name: the template is linted once with each.
+    std::fs::write(
+        dir.join("vnets.parameters.json"),
+        parameters(&[("spokePrefix", "10.0.1.0/24")]),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("vnets.parameters.prod.json"),
+        parameters(&[("SPOKEPREFIX", "10.0.2.0/24")]),
+    )
+    .unwrap();
+    // Files that pair by no name, given explicitly; one fits no template.
+    std::fs::write(
+        dir.join("lab.json"),
+        parameters(&[("spokePrefix", "10.0.3.0/24")]),
+    )
+    .unwrap();
+    std::fs::write(dir.join("other.json"), parameters(&[("vmName", "vm1")])).unwrap();
+    let run = |args: &[&str]| {
+        let out = Command::cargo_bin("peerlint")
+            .unwrap()
+            .current_dir(&dir)
+            .args(["check", "--format", "compact"])
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            out.status.code().unwrap(),
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    let (code, out, err) = run(&[]);
+    assert_eq!(code, 1);
+    let withs: Vec<&str> = out
+        .lines()
+        .map(|l| {
+            l.split(" (with ")
+                .nth(1)
+                .unwrap()
+                .split(')')
+                .next()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(
+        withs,
+        ["vnets.parameters.json", "vnets.parameters.prod.json"],
+        "{out}"
+    );
+    assert!(
+        out.contains("10.0.2.0/24"),
+        "names match case-insensitively: {out}"
+    );
+    assert_eq!(err, "");
+    let (code, out, err) = run(&[
+        "--arm-parameters",
+        "lab.json",
+        "--arm-parameters",
+        "other.json",
+    ]);
+    assert_eq!(code, 1);
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(
+        out.contains("10.0.3.0/24") && out.contains("(with lab.json)"),
+        "{out}"
+    );
+    assert_eq!(
+        err,
+        "peerlint: other.json: no template declares every parameter this file gives; it was not used\n"
+    );
+    // A parameter file that does not exist: the run fails.
+    let (code, _, err) = run(&["--arm-parameters", "missing.json"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("missing.json: no such parameter file"),
+        "{err}"
+    );
+}
+
+#[test]
+fn bicep_sources_are_mentioned_once_unless_compiled() {
+    let dir = scratch("bicep");
+    std::fs::create_dir_all(dir.join("modules")).unwrap();
+    std::fs::write(dir.join("main.bicep"), "param location string\n").unwrap();
+    std::fs::write(dir.join("modules/vnet.bicep"), "param name string\n").unwrap();
+    let run = || {
+        Command::cargo_bin("peerlint")
+            .unwrap()
+            .current_dir(&dir)
+            .arg("check")
+            .output()
+            .unwrap()
+    };
+    let out = run();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "peerlint: 2 .bicep files are not read: compile Bicep to JSON first (`az bicep build --file main.bicep`, or `bicep build main.bicep`) and check the JSON\n"
+    );
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "No problems found in 0 files (0 VNets, 0 peerings).\n"
+    );
+    // With Bicep's output beside them, nothing to say.
+    std::fs::write(
+        dir.join("main.json"),
+        r#"{ "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  "metadata": { "_generator": { "name": "bicep", "version": "0.30.23.60470" } },
+  "resources": [] }"#,
+    )
+    .unwrap();
+    let out = run();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stderr.is_empty());
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "No problems found in 1 file (0 VNets, 0 peerings).\n"
+    );
+}
+
+#[test]
+fn a_single_template_is_checked_and_other_files_are_refused() {
+    let (code, out) = stdout(peerlint().args([
+        "check",
+        "fixtures/address-overlap/invalid_arm_basic/azuredeploy.json",
+        "--format",
+        "compact",
+    ]));
+    assert_eq!(code, 1);
+    assert_eq!(out.lines().count(), 2, "{out}");
+    let out = peerlint().args(["check", "README.md"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8(out.stderr)
+            .unwrap()
+            .contains("README.md: not a file peerlint reads"),
+    );
+}

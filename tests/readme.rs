@@ -50,3 +50,14 @@ fn readme_shows_the_landing_zone_output() {
         "README's landing-zone output is stale; it should be:\n{compact}"
     );
 }
+
+#[test]
+fn readme_shows_the_bicep_output() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let compact = run(&["check", "examples/bicep-hub-spoke", "--format", "compact"]);
+    assert!(
+        readme.contains(&format!("```text\n{compact}```")),
+        "README's Bicep output is stale; it should be:\n{compact}"
+    );
+}

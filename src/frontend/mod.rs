@@ -413,14 +413,19 @@ pub fn load(mut inputs: Vec<InputFile>, cwd: Option<&Path>, options: &LoadOption
             Some(Kind::Terraform | Kind::TerraformJson) => terraform.tf.push(id),
             Some(Kind::TfVars) => terraform.auto_vars.push(id),
             Some(Kind::Json) => json.push(id),
-            Some(Kind::Bicep) => bicep += 1,
+            Some(Kind::Bicep) => {
+                // Not read, so not counted as checked.
+                bicep += 1;
+                ws.checked[id.0 as usize] = false;
+            }
             None => {}
         }
     }
     let mut model = Model::default();
     terraform::lower(&mut ws, terraform, options, &mut model);
-    arm::lower(&mut ws, &json, options, &mut model);
-    if bicep > 0 {
+    let compiled_bicep = arm::lower(&mut ws, &json, options, &mut model);
+    // Said once, unless the run has Bicep's output too (the sources sit beside it).
+    if bicep > 0 && !compiled_bicep {
         ws.notices.push(format!(
             "{bicep} .bicep file{} not read: compile Bicep to JSON first (`az bicep build --file main.bicep`, or `bicep build main.bicep`) and check the JSON",
             if bicep == 1 { " is" } else { "s are" }

@@ -91,7 +91,12 @@ pub(crate) struct Frame<'a> {
     pub target: Target,
     params: HashMap<String, Value>,
     vars: RefCell<HashMap<String, Value>>,
+    /// Parameter defaults evaluated so far.
+    defaults: RefCell<HashMap<String, Value>>,
+    /// Variables and defaults being evaluated (a cycle is unknown).
     active: RefCell<HashSet<String>>,
+    /// Nested deployments being built (a cycle of `reference()`s is unknown).
+    building: RefCell<HashSet<NestedKey>>,
     /// Nested deployments evaluated so far, by resource and copy index.
     nested: RefCell<HashMap<NestedKey, Rc<Deployment<'a>>>>,
 }
@@ -138,7 +143,9 @@ impl<'a> Frame<'a> {
                 .map(|(k, v)| (k.to_ascii_lowercase(), v))
                 .collect(),
             vars: RefCell::new(HashMap::new()),
+            defaults: RefCell::new(HashMap::new()),
             active: RefCell::new(HashSet::new()),
+            building: RefCell::new(HashSet::new()),
             nested: RefCell::new(HashMap::new()),
         }
     }
@@ -431,13 +438,23 @@ impl<'x, 'a> Ev<'x, 'a> {
         let decl = self.frame.root.get("parameters").and_then(|p| p.get(&name));
         match decl.and_then(|d| d.get("defaultValue")) {
             Some(default) => {
+                if let Some(v) = self.frame.defaults.borrow().get(&key) {
+                    return v.clone();
+                }
+                let active = format!("parameters:{key}");
+                if !self.frame.active.borrow_mut().insert(active.clone()) {
+                    return Value::Unknown;
+                }
                 // A default may use other parameters, but not copy indexes.
                 let none = Copies::new();
-                Ev {
+                let v = Ev {
                     copies: &none,
                     ..*self
                 }
-                .node(default)
+                .node(default);
+                self.frame.active.borrow_mut().remove(&active);
+                self.frame.defaults.borrow_mut().insert(key, v.clone());
+                v
             }
             // A string without a value stands for itself: two uses are one name.
             None if decl.is_some_and(is_string_parameter) => self
@@ -650,9 +667,12 @@ impl<'a> Frame<'a> {
         if let Some(d) = self.nested.borrow().get(&key) {
             return Some(d.clone());
         }
-        let d = Rc::new(super::make_deployment(
-            session, self, resource, copies, deploy,
-        )?);
+        if !self.building.borrow_mut().insert(key.clone()) {
+            return None;
+        }
+        let d = super::make_deployment(session, self, resource, copies, deploy).map(Rc::new);
+        self.building.borrow_mut().remove(&key);
+        let d = d?;
         self.nested.borrow_mut().insert(key, d.clone());
         Some(d)
     }

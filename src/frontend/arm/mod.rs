@@ -62,22 +62,24 @@ fn role(doc: &Node) -> Option<Role> {
     }
 }
 
-/// Lowers every template among `files` (JSON files of any kind) into `model`.
+/// Lowers every template among `files` (JSON files of any kind) into `model`. Returns
+/// whether any of them is Bicep's output.
 pub(crate) fn lower(
     ws: &mut Workspace<'_>,
     files: &[FileId],
     options: &LoadOptions<'_>,
     model: &mut Model,
-) {
+) -> bool {
     let mut templates: Vec<(FileId, Node)> = Vec::new();
     let mut parameters: Vec<(FileId, Node)> = Vec::new();
     for &id in files {
         let text = ws.sources.get(id).text.clone();
+        // JSON that is not ARM's is skipped: not counted among the checked files.
         match json::parse(&text) {
             Ok(doc) => match role(&doc) {
                 Some(Role::Template) => templates.push((id, doc)),
                 Some(Role::Parameters) => parameters.push((id, doc)),
-                None => {}
+                None => ws.checked[id.0 as usize] = false,
             },
             // Only a file that says it is a template or parameter file is reported.
             Err((at, message)) => {
@@ -86,6 +88,8 @@ pub(crate) fn lower(
                     || lower.contains("deploymentparameters.json")
                 {
                     ws.diagnostics.push(json_error(ws, id, at, &message));
+                } else {
+                    ws.checked[id.0 as usize] = false;
                 }
             }
         }
@@ -217,6 +221,13 @@ pub(crate) fn lower(
     ws.diagnostics.extend(session.take_diagnostics());
     ws.notes.extend(session.notes());
     model.symbols.extend(session.symbols.descriptions());
+    templates.iter().any(|(_, doc)| {
+        doc.get("metadata")
+            .and_then(|m| m.get("_generator"))
+            .and_then(|g| g.get("name"))
+            .and_then(Node::as_str)
+            .is_some_and(|n| n.eq_ignore_ascii_case("bicep"))
+    })
 }
 
 fn json_error(ws: &Workspace<'_>, id: FileId, at: usize, message: &str) -> Diagnostic {
