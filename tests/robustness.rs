@@ -179,3 +179,162 @@ fn modules_feeding_each_other_outputs_are_evaluated_once() {
     assert_eq!(out.lines().count(), 1, "{out}");
     assert!(out.contains("error[address-overlap]"), "{out}");
 }
+
+/// An ARM template whose peering of overlapping VNets is always reported.
+const ARM_OVERLAP: &str = r#"{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  "resources": [
+    { "type": "Microsoft.Network/virtualNetworks", "apiVersion": "2023-09-01", "name": "vnet-a",
+      "location": "westeurope", "properties": { "addressSpace": { "addressPrefixes": ["10.0.0.0/16"] } } },
+    { "type": "Microsoft.Network/virtualNetworks", "apiVersion": "2023-09-01", "name": "vnet-b",
+      "location": "westeurope", "properties": { "addressSpace": { "addressPrefixes": ["10.0.0.0/24"] } } },
+    { "type": "Microsoft.Network/virtualNetworks/virtualNetworkPeerings", "apiVersion": "2023-09-01",
+      "name": "vnet-a/a-to-b",
+      "properties": { "remoteVirtualNetwork": { "id": "[resourceId('Microsoft.Network/virtualNetworks', 'vnet-b')]" } } }
+  ]
+}
+"#;
+
+const SCHEMA: &str =
+    "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#";
+
+#[test]
+fn arm_deeply_nested_json_and_expressions_do_not_overflow() {
+    let depth = 100_000;
+    let arrays = format!(
+        "{{ \"$schema\": \"{SCHEMA}\", \"variables\": {{ \"deep\": {}{} }}, \"resources\": [] }}",
+        "[".repeat(depth),
+        "]".repeat(depth)
+    );
+    let calls = format!(
+        "{{ \"$schema\": \"{SCHEMA}\", \"variables\": {{ \"deep\": \"[{}'x'{}]\" }}, \"resources\": [] }}",
+        "concat(".repeat(depth),
+        ")".repeat(depth)
+    );
+    let dir = scratch(
+        "arm-deep",
+        &[
+            ("main.json", ARM_OVERLAP),
+            ("arrays.json", &arrays),
+            ("calls.json", &calls),
+        ],
+    );
+    let (code, out, _) = check(&dir);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("main.json:11:49: error[address-overlap]"),
+        "{out}"
+    );
+    // JSON nested deeper than a parser should follow, and an expression nested too
+    // deeply, are refused with a diagnostic, not a crash.
+    assert!(
+        out.contains("arrays.json:1:")
+            && out.contains("JSON syntax error: Maximum nesting depth exceeded"),
+        "{out}"
+    );
+    assert!(
+        out.contains("calls.json:1:") && out.contains("error[syntax-error]: invalid template expression: the expression is nested too deeply"),
+        "{out}"
+    );
+}
+
+#[test]
+fn arm_cycles_and_huge_copies_are_unknown() {
+    let cycles = format!(
+        r#"{{
+  "$schema": "{SCHEMA}",
+  "contentVersion": "1.0.0.0",
+  "parameters": {{
+    "a": {{ "type": "string", "defaultValue": "[concat(parameters('b'), parameters('b'))]" }},
+    "b": {{ "type": "string", "defaultValue": "[concat(parameters('a'), parameters('a'))]" }}
+  }},
+  "variables": {{
+    "x": "[concat(variables('y'), variables('y'))]",
+    "y": "[concat(variables('x'), variables('x'))]"
+  }},
+  "resources": [
+    {{ "type": "Microsoft.Resources/deployments", "apiVersion": "2022-09-01", "name": "one",
+      "properties": {{ "mode": "Incremental", "expressionEvaluationOptions": {{ "scope": "inner" }},
+        "parameters": {{ "p": {{ "value": "[concat(reference('two').outputs.o.value, reference('two').outputs.o.value)]" }} }},
+        "template": {{ "$schema": "{SCHEMA}", "contentVersion": "1.0.0.0",
+          "parameters": {{ "p": {{ "type": "string" }} }}, "resources": [],
+          "outputs": {{ "o": {{ "type": "string", "value": "[parameters('p')]" }} }} }} }} }},
+    {{ "type": "Microsoft.Resources/deployments", "apiVersion": "2022-09-01", "name": "two",
+      "properties": {{ "mode": "Incremental", "expressionEvaluationOptions": {{ "scope": "inner" }},
+        "parameters": {{ "p": {{ "value": "[concat(reference('one').outputs.o.value, reference('one').outputs.o.value)]" }} }},
+        "template": {{ "$schema": "{SCHEMA}", "contentVersion": "1.0.0.0",
+          "parameters": {{ "p": {{ "type": "string" }} }}, "resources": [],
+          "outputs": {{ "o": {{ "type": "string", "value": "[parameters('p')]" }} }} }} }} }},
+    {{ "type": "Microsoft.Network/virtualNetworks", "apiVersion": "2023-09-01",
+      "name": "[concat(parameters('a'), variables('x'), copyIndex())]",
+      "copy": {{ "name": "many", "count": 1000000000 }},
+      "location": "westeurope", "properties": {{ "addressSpace": {{ "addressPrefixes": ["10.0.0.0/8"] }} }} }},
+    {{ "type": "Microsoft.Network/virtualNetworks", "apiVersion": "2023-09-01", "name": "vnet-c",
+      "location": "westeurope",
+      "properties": {{ "addressSpace": {{ "copy": [ {{ "name": "addressPrefixes", "count": "[length(range(0, 100000000))]", "input": "10.0.0.0/8" }} ] }} }} }}
+  ]
+}}
+"#
+    );
+    let dir = scratch(
+        "arm-cycles",
+        &[("main.json", ARM_OVERLAP), ("cycles.json", &cycles)],
+    );
+    let (code, out, err) = check(&dir);
+    assert_eq!(code, 1, "{out}{err}");
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(
+        out.contains("main.json:11:49: error[address-overlap]"),
+        "{out}"
+    );
+    assert!(
+        err.contains("the copy count of a resource is not known (or too large)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn arm_garbage_in_template_shapes_is_skipped() {
+    // Every part of a template in the wrong shape: nothing panics, the good file is linted.
+    let wrong = format!(
+        r#"{{
+  "$schema": "{SCHEMA}",
+  "parameters": [1, 2],
+  "variables": "none",
+  "resources": [
+    17, null, "text", [],
+    {{ "type": 3, "name": {{}} }},
+    {{ "type": "Microsoft.Network/virtualNetworks", "name": ["x"], "location": 5,
+      "properties": {{ "addressSpace": 7, "subnets": {{ "a": 1 }}, "virtualNetworkPeerings": [1, {{ "properties": 2 }}] }} }},
+    {{ "type": "Microsoft.Network/virtualNetworks", "name": "vnet-x", "copy": {{ "count": "[parameters('missing')]" }},
+      "properties": {{ "copy": 3, "addressSpace": {{ "addressPrefixes": [[], {{}}, null, 10] }} }} }},
+    {{ "type": "Microsoft.Resources/deployments", "name": "d", "properties": {{ "template": [], "parameters": 4 }} }},
+    {{ "type": "Microsoft.Resources/deployments", "name": "e", "properties": {{ "templateLink": {{ "relativePath": "../../../../etc/passwd" }} }} }},
+    {{ "type": "Microsoft.Network/virtualNetworkGateways", "name": "g", "properties": {{ "ipConfigurations": "no" }} }}
+  ],
+  "outputs": 5
+}}
+"#
+    );
+    let dir = scratch(
+        "arm-garbage",
+        &[
+            ("main.json", ARM_OVERLAP),
+            ("wrong.json", &wrong),
+            ("empty.json", ""),
+            (
+                "schema-only.json",
+                &format!("{{\"$schema\": \"{SCHEMA}\"}}"),
+            ),
+            ("not-an-object.json", "[\"deploymentTemplate.json\"]"),
+        ],
+    );
+    let (code, out, err) = check(&dir);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        out.contains("main.json:11:49: error[address-overlap]"),
+        "{out}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+}
