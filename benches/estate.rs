@@ -2,13 +2,16 @@
 //! (discover, read, parse, evaluate, link, rules, JSON report), and print the timings.
 //!
 //! Run with `cargo bench --bench estate`. `cargo bench --bench estate -- --write DIR` only
-//! writes the estates to DIR/plain and DIR/modules, for timing the binary itself.
+//! writes the estates to DIR/plain, DIR/modules and DIR/bicep, for timing the binary
+//! itself.
 //!
-//! Both estates: 10 regional hubs in a ring (20 peerings) and 990 spokes, 99 per hub,
+//! Every estate: 10 regional hubs in a ring (20 peerings) and 990 spokes, 99 per hub,
 //! peered both ways with their hub (1,980 peerings); every 50th spoke overlaps its hub, so
 //! the rules have something to report. `plain` writes every spoke in its own file, resource
 //! by resource; `modules` calls a local spoke module with `for_each` over a map of spokes
-//! per hub, the map built with a `for` expression.
+//! per hub, the map built with a `for` expression; `bicep` is one ARM template as Bicep
+//! compiles a module per hub and per spoke (languageVersion 2.0, every module's template
+//! inline, the hub-to-spoke peering a module nested in the spoke's), about 3 MB.
 
 use peerlint::config::Config;
 use peerlint::frontend::{Disk, LoadOptions};
@@ -206,6 +209,204 @@ module "spoke" {
     std::fs::write(root.join("main.tf"), main).unwrap();
 }
 
+/// The inline template of a hub module: its VNet, peered with the previous and next hub.
+const HUB_MODULE: &str = r#"{
+            "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+            "languageVersion": "2.0",
+            "contentVersion": "1.0.0.0",
+            "metadata": { "_generator": { "name": "bicep", "version": "0.30.23.60470", "templateHash": "1" } },
+            "parameters": {
+              "index": { "type": "int" },
+              "count": { "type": "int" },
+              "location": { "type": "string" }
+            },
+            "variables": {
+              "name": "[format('vnet-hub-{0}', parameters('index'))]",
+              "neighbours": "[createArray(mod(add(parameters('index'), 1), parameters('count')), mod(add(parameters('index'), sub(parameters('count'), 1)), parameters('count')))]"
+            },
+            "resources": {
+              "vnet": {
+                "type": "Microsoft.Network/virtualNetworks",
+                "apiVersion": "2023-09-01",
+                "name": "[variables('name')]",
+                "location": "[parameters('location')]",
+                "properties": {
+                  "addressSpace": { "addressPrefixes": ["[format('10.{0}.0.0/16', parameters('index'))]"] }
+                }
+              },
+              "ring": {
+                "copy": { "name": "ring", "count": "[length(variables('neighbours'))]" },
+                "type": "Microsoft.Network/virtualNetworks/virtualNetworkPeerings",
+                "apiVersion": "2023-09-01",
+                "name": "[format('{0}/to-hub-{1}', variables('name'), variables('neighbours')[copyIndex()])]",
+                "properties": {
+                  "allowForwardedTraffic": true,
+                  "remoteVirtualNetwork": {
+                    "id": "[resourceId(format('rg-hub-{0}', variables('neighbours')[copyIndex()]), 'Microsoft.Network/virtualNetworks', format('vnet-hub-{0}', variables('neighbours')[copyIndex()]))]"
+                  }
+                },
+                "dependsOn": ["vnet"]
+              }
+            },
+            "outputs": {
+              "id": { "type": "string", "value": "[resourceId('Microsoft.Network/virtualNetworks', variables('name'))]" },
+              "name": { "type": "string", "value": "[variables('name')]" },
+              "resourceGroup": { "type": "string", "value": "[resourceGroup().name]" }
+            }
+          }"#;
+
+/// The inline template of a spoke module: its VNet and both peerings, the hub's side in a
+/// module deployed to the hub's resource group.
+const SPOKE_MODULE: &str = r#"{
+            "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+            "languageVersion": "2.0",
+            "contentVersion": "1.0.0.0",
+            "metadata": { "_generator": { "name": "bicep", "version": "0.30.23.60470", "templateHash": "2" } },
+            "parameters": {
+              "name": { "type": "string" },
+              "addressPrefix": { "type": "string" },
+              "location": { "type": "string" },
+              "hubId": { "type": "string" },
+              "hubName": { "type": "string" },
+              "hubResourceGroup": { "type": "string" },
+              "tags": { "type": "object", "defaultValue": { "workload": "spoke", "owner": "platform" } }
+            },
+            "resources": {
+              "vnet": {
+                "type": "Microsoft.Network/virtualNetworks",
+                "apiVersion": "2023-09-01",
+                "name": "[format('vnet-{0}', parameters('name'))]",
+                "location": "[parameters('location')]",
+                "tags": "[parameters('tags')]",
+                "properties": {
+                  "addressSpace": { "addressPrefixes": ["[parameters('addressPrefix')]"] },
+                  "subnets": [
+                    { "name": "snet-app", "properties": { "addressPrefix": "[cidrSubnet(parameters('addressPrefix'), 26, 1)]" } }
+                  ]
+                }
+              },
+              "toHub": {
+                "type": "Microsoft.Network/virtualNetworks/virtualNetworkPeerings",
+                "apiVersion": "2023-09-01",
+                "name": "[format('{0}/{1}', format('vnet-{0}', parameters('name')), format('to-{0}', last(split(parameters('hubId'), '/'))))]",
+                "properties": {
+                  "allowForwardedTraffic": true,
+                  "useRemoteGateways": false,
+                  "remoteVirtualNetwork": { "id": "[parameters('hubId')]" }
+                },
+                "dependsOn": ["vnet"]
+              },
+              "fromHub": {
+                "type": "Microsoft.Resources/deployments",
+                "apiVersion": "2022-09-01",
+                "name": "[format('{0}-from-hub', parameters('name'))]",
+                "resourceGroup": "[parameters('hubResourceGroup')]",
+                "properties": {
+                  "expressionEvaluationOptions": { "scope": "inner" },
+                  "mode": "Incremental",
+                  "parameters": {
+                    "hubName": { "value": "[parameters('hubName')]" },
+                    "spokeId": { "value": "[resourceId('Microsoft.Network/virtualNetworks', format('vnet-{0}', parameters('name')))]" }
+                  },
+                  "template": {
+                    "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+                    "languageVersion": "2.0",
+                    "contentVersion": "1.0.0.0",
+                    "parameters": { "hubName": { "type": "string" }, "spokeId": { "type": "string" } },
+                    "resources": {
+                      "peering": {
+                        "type": "Microsoft.Network/virtualNetworks/virtualNetworkPeerings",
+                        "apiVersion": "2023-09-01",
+                        "name": "[format('{0}/{1}', parameters('hubName'), format('to-{0}', last(split(parameters('spokeId'), '/'))))]",
+                        "properties": {
+                          "allowGatewayTransit": false,
+                          "remoteVirtualNetwork": { "id": "[parameters('spokeId')]" }
+                        }
+                      }
+                    }
+                  }
+                },
+                "dependsOn": ["vnet"]
+              }
+            }
+          }"#;
+
+fn write_bicep_estate(root: &Path) {
+    let _ = std::fs::remove_dir_all(root);
+    std::fs::create_dir_all(root).unwrap();
+    let mut resources = Vec::new();
+    for h in 0..HUBS {
+        resources.push(format!(
+            r#"    "hub{h}": {{
+      "type": "Microsoft.Resources/deployments",
+      "apiVersion": "2022-09-01",
+      "name": "hub-{h}",
+      "resourceGroup": "rg-hub-{h}",
+      "properties": {{
+        "expressionEvaluationOptions": {{ "scope": "inner" }},
+        "mode": "Incremental",
+        "parameters": {{
+          "index": {{ "value": {h} }},
+          "count": {{ "value": {HUBS} }},
+          "location": {{ "value": "[parameters('location')]" }}
+        }},
+        "template": {HUB_MODULE}
+      }}
+    }}"#
+        ));
+    }
+    for h in 0..HUBS {
+        for s in 0..SPOKES_PER_HUB {
+            let i = h * SPOKES_PER_HUB + s;
+            let prefix = if i.is_multiple_of(50) {
+                format!("10.{h}.{}.0/24", 100 + s)
+            } else {
+                format!("10.{}.{}.0/24", 100 + i / 250, i % 250)
+            };
+            resources.push(format!(
+                r#"    "spoke{i}": {{
+      "type": "Microsoft.Resources/deployments",
+      "apiVersion": "2022-09-01",
+      "name": "spoke-{i}",
+      "resourceGroup": "rg-spoke-{i}",
+      "properties": {{
+        "expressionEvaluationOptions": {{ "scope": "inner" }},
+        "mode": "Incremental",
+        "parameters": {{
+          "name": {{ "value": "spoke-{i}" }},
+          "addressPrefix": {{ "value": "{prefix}" }},
+          "location": {{ "value": "West Europe" }},
+          "hubId": {{ "value": "[reference('hub{h}').outputs.id.value]" }},
+          "hubName": {{ "value": "[reference('hub{h}').outputs.name.value]" }},
+          "hubResourceGroup": {{ "value": "[reference('hub{h}').outputs.resourceGroup.value]" }}
+        }},
+        "template": {SPOKE_MODULE}
+      }},
+      "dependsOn": ["hub{h}"]
+    }}"#
+            ));
+        }
+    }
+    let main = format!(
+        r#"{{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "languageVersion": "2.0",
+  "contentVersion": "1.0.0.0",
+  "metadata": {{ "_generator": {{ "name": "bicep", "version": "0.30.23.60470", "templateHash": "3" }} }},
+  "parameters": {{
+    "location": {{ "type": "string", "defaultValue": "westeurope" }}
+  }},
+  "resources": {{
+{}
+  }}
+}}
+"#,
+        resources.join(",
+")
+    );
+    std::fs::write(root.join("main.json"), main).unwrap();
+}
+
 fn lint_once(root: &Path) -> (Duration, peerlint::Summary) {
     let start = Instant::now();
     let options = LoadOptions {
@@ -231,6 +432,7 @@ fn main() {
         let dir = PathBuf::from(args.get(i + 1).expect("--write DIR"));
         write_estate(&dir.join("plain"));
         write_module_estate(&dir.join("modules"));
+        write_bicep_estate(&dir.join("bicep"));
         println!("wrote the estates to {}", dir.display());
         return;
     }
@@ -238,8 +440,12 @@ fn main() {
     for (style, write) in [
         ("plain", write_estate as fn(&Path)),
         ("for_each + modules", write_module_estate),
+        ("bicep (one template)", write_bicep_estate),
     ] {
-        let root = base.join(format!("bench-estate-{}", style.replace([' ', '+'], "")));
+        let root = base.join(format!(
+            "bench-estate-{}",
+            style.replace([' ', '+', '(', ')'], "")
+        ));
         write(&root);
         let (_, summary) = lint_once(&root); // warm the file cache
         assert_eq!(summary.vnets, HUBS * (SPOKES_PER_HUB + 1), "{style}");
