@@ -401,8 +401,7 @@ fn write_bicep_estate(root: &Path) {
   }}
 }}
 "#,
-        resources.join(",
-")
+        resources.join(",\n")
     );
     std::fs::write(root.join("main.json"), main).unwrap();
 }

@@ -223,10 +223,22 @@ impl Workspace<'_> {
                 return None;
             }
         };
+        let json = kind_of(&path) == Some(Kind::Json);
+        // Windows PowerShell writes UTF-16 by default, and Azure's tools read it.
+        let bytes = match json.then(|| utf16(&bytes)).flatten() {
+            Some(text) => text.into_bytes(),
+            None => bytes,
+        };
         let (file, invalid_at) = SourceFile::decode(path, display, &bytes);
         let id = self.sources.add(file);
         self.checked.push(input.checked);
         if let Some(at) = invalid_at {
+            // JSON that does not say it is ARM's is not peerlint's to judge.
+            let arm = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+            if json && !arm(b"deploymentTemplate.json") && !arm(b"deploymentParameters.json") {
+                self.checked[id.0 as usize] = false;
+                return None;
+            }
             let byte = bytes
                 .get(at as usize + if self.sources.get(id).bom { 3 } else { 0 })
                 .copied()
@@ -266,6 +278,25 @@ impl Workspace<'_> {
             checked: false,
         })
     }
+}
+
+/// The text of a UTF-16 file that starts with a byte-order mark (little or big endian).
+fn utf16(bytes: &[u8]) -> Option<String> {
+    let (little, body) = match bytes {
+        [0xFF, 0xFE, rest @ ..] => (true, rest),
+        [0xFE, 0xFF, rest @ ..] => (false, rest),
+        _ => return None,
+    };
+    let units = body.chunks(2).map(|c| match (c, little) {
+        ([a, b], true) => u16::from_le_bytes([*a, *b]),
+        ([a, b], false) => u16::from_be_bytes([*a, *b]),
+        _ => 0xFFFD,
+    });
+    Some(
+        char::decode_utf16(units)
+            .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect(),
+    )
 }
 
 /// Whether a file or folder name is one Terraform (and peerlint) ignores: hidden names,

@@ -19,29 +19,31 @@ struct Declared {
 
 impl Declared {
     fn of(template: &Node) -> Self {
-        let parameters = template
-            .get("parameters")
-            .map(Node::members)
-            .unwrap_or_default()
-            .iter()
+        // Every section of the name counts: a key given twice is reported on its own.
+        let sections = |name: &'static str| {
+            template
+                .members()
+                .iter()
+                .filter(move |m| m.name.eq_ignore_ascii_case(name))
+                .map(|m| &m.value)
+        };
+        let parameters = sections("parameters")
+            .flat_map(Node::members)
             .map(|m| m.name.clone())
             .collect();
-        let vars = template.get("variables");
-        let mut variables: Vec<String> = vars
-            .map(Node::members)
-            .unwrap_or_default()
-            .iter()
-            .filter(|m| !m.name.eq_ignore_ascii_case("copy"))
-            .map(|m| m.name.clone())
-            .collect();
-        // `"copy": [{ "name": … }]` declares variables too.
-        for c in vars
-            .and_then(|v| v.get("copy"))
-            .map(Node::items)
-            .unwrap_or_default()
-        {
-            if let Some(name) = c.get("name").and_then(Node::as_str) {
-                variables.push(name.to_string());
+        let mut variables = Vec::new();
+        for vars in sections("variables") {
+            for m in vars.members() {
+                if !m.name.eq_ignore_ascii_case("copy") {
+                    variables.push(m.name.clone());
+                    continue;
+                }
+                // `"copy": [{ "name": … }]` declares variables too.
+                for c in m.value.items() {
+                    if let Some(name) = c.get("name").and_then(Node::as_str) {
+                        variables.push(name.to_string());
+                    }
+                }
             }
         }
         Declared {
@@ -54,7 +56,7 @@ impl Declared {
 /// Checks a template file (and the inline templates it nests).
 pub(super) fn template(file: FileId, template: &Node, out: &mut Vec<Diagnostic>) {
     let mut checker = Checker { file, out };
-    checker.template(template, &Declared::of(template));
+    checker.template(template, &Declared::of(template), None, false);
 }
 
 struct Checker<'o> {
@@ -64,8 +66,10 @@ struct Checker<'o> {
 
 impl Checker<'_> {
     /// The evaluated sections of a template: parameter defaults, variables, resources and
-    /// outputs (not `metadata`, user-defined `functions` or type `definitions`).
-    fn template(&mut self, template: &Node, scope: &Declared) {
+    /// outputs (not `metadata`, user-defined `functions` or type `definitions`). `pre` is
+    /// the scope that evaluates the template's strings first, for an `inner` template in
+    /// an `outer` one; `outer` says that this template is an `outer` nested one.
+    fn template(&mut self, template: &Node, scope: &Declared, pre: Option<&Declared>, outer: bool) {
         for p in template
             .get("parameters")
             .map(Node::members)
@@ -73,35 +77,38 @@ impl Checker<'_> {
         {
             for key in ["defaultValue", "allowedValues"] {
                 if let Some(v) = p.value.get(key) {
-                    self.value(v, scope);
+                    self.value(v, scope, pre);
                 }
             }
         }
         if let Some(vars) = template.get("variables") {
-            self.value(vars, scope);
+            self.value(vars, scope, pre);
         }
         if let Some(outputs) = template.get("outputs") {
-            self.value(outputs, scope);
+            self.value(outputs, scope, pre);
         }
-        match template.get("resources").map(|r| &r.kind) {
-            Some(Json::Array(items)) => items.iter().for_each(|r| self.resource(r, scope)),
-            Some(Json::Object(members)) => {
-                members.iter().for_each(|m| self.resource(&m.value, scope))
-            }
-            _ => {}
+        let resources: Vec<&Node> = match template.get("resources").map(|r| &r.kind) {
+            Some(Json::Array(items)) => items.iter().collect(),
+            Some(Json::Object(members)) => members.iter().map(|m| &m.value).collect(),
+            _ => Vec::new(),
+        };
+        for r in resources {
+            self.resource(r, scope, pre, outer);
         }
     }
 
     /// A resource: a nested deployment's inline template is checked against its own
     /// declarations when it has the `inner` scope; child resources likewise.
-    fn resource(&mut self, resource: &Node, scope: &Declared) {
+    fn resource(&mut self, resource: &Node, scope: &Declared, pre: Option<&Declared>, outer: bool) {
         let is_deployment = resource
             .get("type")
             .and_then(Node::as_str)
             .is_some_and(|t| t.eq_ignore_ascii_case("Microsoft.Resources/deployments"));
         for m in resource.members() {
             if m.name.eq_ignore_ascii_case("resources") {
-                m.value.items().iter().for_each(|r| self.resource(r, scope));
+                for r in m.value.items() {
+                    self.resource(r, scope, pre, outer);
+                }
             } else if m.name.eq_ignore_ascii_case("properties") && is_deployment {
                 let inner = m
                     .value
@@ -112,26 +119,33 @@ impl Checker<'_> {
                 for p in m.value.members() {
                     if p.name.eq_ignore_ascii_case("template") {
                         if inner {
-                            self.template(&p.value, &Declared::of(&p.value));
+                            // Inside an `outer` template, the parent evaluates it first.
+                            let pre = if outer { Some(scope) } else { None };
+                            self.template(&p.value, &Declared::of(&p.value), pre, false);
                         } else {
-                            self.template(&p.value, scope);
+                            self.template(&p.value, scope, pre, true);
                         }
                     } else {
-                        self.value(&p.value, scope);
+                        self.value(&p.value, scope, pre);
                     }
                 }
             } else {
-                self.value(&m.value, scope);
+                self.value(&m.value, scope, pre);
             }
         }
     }
 
     /// Every string in a value.
-    fn value(&mut self, node: &Node, scope: &Declared) {
+    fn value(&mut self, node: &Node, scope: &Declared, pre: Option<&Declared>) {
         let mut stack = vec![node];
         while let Some(n) = stack.pop() {
             match &n.kind {
-                Json::String(s) => self.string(n, s, scope),
+                Json::String(s) => match pre {
+                    // `[[x]` is this template's expression `[x]`; `[x]` is the outer one's.
+                    Some(_) if s.starts_with("[[") => self.string(n, &s[1..], scope),
+                    Some(pre) => self.string(n, s, pre),
+                    None => self.string(n, s, scope),
+                },
                 Json::Array(items) => stack.extend(items.iter().rev()),
                 Json::Object(members) => stack.extend(members.iter().rev().map(|m| &m.value)),
                 _ => {}

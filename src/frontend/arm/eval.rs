@@ -97,6 +97,10 @@ pub(crate) struct Frame<'a> {
     active: RefCell<HashSet<String>>,
     /// Nested deployments being built (a cycle of `reference()`s is unknown).
     building: RefCell<HashSet<NestedKey>>,
+    /// For an `inner` template nested in an `outer` one: the frame (and copy indexes) that
+    /// evaluates the outer template, strings and all, before this one is deployed. Its
+    /// expressions are that frame's; `[[` is how this template writes its own.
+    pub pre: Option<(Rc<Frame<'a>>, Copies)>,
     /// Nested deployments evaluated so far, by resource and copy index.
     nested: RefCell<HashMap<NestedKey, Rc<Deployment<'a>>>>,
 }
@@ -146,6 +150,7 @@ impl<'a> Frame<'a> {
             defaults: RefCell::new(HashMap::new()),
             active: RefCell::new(HashSet::new()),
             building: RefCell::new(HashSet::new()),
+            pre: None,
             nested: RefCell::new(HashMap::new()),
         }
     }
@@ -178,12 +183,38 @@ impl<'x, 'a> Ev<'x, 'a> {
             Json::Null => Value::Null,
             Json::Bool(b) => Value::Bool(*b),
             Json::Number(n) => Value::Number(*n),
-            Json::String(s) => match classify(s) {
-                Classified::Literal(s) => Value::String(s),
-                Classified::Expression(Ok(e)) => self.expr(&e),
-                // Reported by the template check.
-                Classified::Expression(Err(_)) => Value::Unknown,
-            },
+            Json::String(s) => {
+                let evaluated_before = match &self.frame.pre {
+                    // Evaluated by the outer template first: `[[x]` becomes `[x]`, which
+                    // is this template's expression; `[x]` is the outer template's.
+                    Some((pre, copies)) if !s.starts_with("[[") => match classify(s) {
+                        Classified::Expression(Ok(e)) => Some(
+                            Ev {
+                                session: self.session,
+                                frame: pre,
+                                copies,
+                            }
+                            .expr(&e),
+                        ),
+                        Classified::Expression(Err(_)) => Some(Value::Unknown),
+                        Classified::Literal(s) => Some(Value::String(s)),
+                    },
+                    _ => None,
+                };
+                if let Some(v) = evaluated_before {
+                    return v;
+                }
+                let text = match &self.frame.pre {
+                    Some(_) => &s[1..],
+                    None => s.as_str(),
+                };
+                match classify(text) {
+                    Classified::Literal(s) => Value::String(s),
+                    Classified::Expression(Ok(e)) => self.expr(&e),
+                    // Reported by the template check.
+                    Classified::Expression(Err(_)) => Value::Unknown,
+                }
+            }
             Json::Array(items) => Value::List(items.iter().map(|i| self.node(i)).collect()),
             Json::Object(members) => {
                 let mut map = BTreeMap::new();
@@ -659,6 +690,7 @@ impl<'a> Frame<'a> {
         resource: &'a Node,
         copies: &Copies,
         deploy: &Target,
+        pre_evaluated: bool,
     ) -> Option<Rc<Deployment<'a>>> {
         let key = (
             resource as *const Node as usize,
@@ -670,7 +702,8 @@ impl<'a> Frame<'a> {
         if !self.building.borrow_mut().insert(key.clone()) {
             return None;
         }
-        let d = super::make_deployment(session, self, resource, copies, deploy).map(Rc::new);
+        let d = super::make_deployment(session, self, resource, copies, deploy, pre_evaluated)
+            .map(Rc::new);
         self.building.borrow_mut().remove(&key);
         let d = d?;
         self.nested.borrow_mut().insert(key, d.clone());

@@ -68,6 +68,30 @@ impl Node {
     }
 }
 
+/// The members that repeat a name already used in their object (exactly: ARM's JSON
+/// reader refuses them), each with the span of its name.
+pub(crate) fn duplicate_keys(root: &Node) -> Vec<&Member> {
+    let mut out = Vec::new();
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        match &node.kind {
+            Json::Object(members) => {
+                let mut seen = std::collections::HashSet::new();
+                for m in members {
+                    if !seen.insert(m.name.as_str()) {
+                        out.push(m);
+                    }
+                    stack.push(&m.value);
+                }
+            }
+            Json::Array(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+    out.sort_by_key(|m| m.name_span.start);
+    out
+}
+
 /// Parses a JSON text (without a byte-order mark); `Err((offset, message))` when it is
 /// not JSON.
 pub(crate) fn parse(text: &str) -> Result<Node, (usize, String)> {

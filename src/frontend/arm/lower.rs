@@ -368,7 +368,12 @@ fn lower_instance<'a>(
         }
         "microsoft.network/virtualnetworkgateways" if !res.existing => gateway(&res, model),
         "microsoft.resources/deployments" if !res.existing => {
-            if let Some(child) = d.frame.nested(session, node, copies, &d.deploy) {
+            // In an `outer` template, nested templates are evaluated by the parent first.
+            let pre_evaluated = !std::ptr::eq(d.template, d.frame.root);
+            if let Some(child) = d
+                .frame
+                .nested(session, node, copies, &d.deploy, pre_evaluated)
+            {
                 lower_deployment(session, &child, model);
             }
         }

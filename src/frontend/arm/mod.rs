@@ -98,6 +98,26 @@ pub(crate) fn lower(
     for (id, doc) in templates.iter().chain(linked_docs.values()) {
         check::template(*id, doc, &mut ws.diagnostics);
     }
+    for (id, doc) in templates
+        .iter()
+        .chain(linked_docs.values())
+        .chain(parameters.iter())
+    {
+        for m in json::duplicate_keys(doc) {
+            ws.diagnostics.push(
+                Diagnostic::new(
+                    SYNTAX_ERROR,
+                    format!("the key `{}` is given twice in one object", m.name),
+                    Label::new(Span::new(*id, m.name_span.clone()), "given again"),
+                )
+                .with_note(
+                    "Azure rejects the file (\"Property with the same name already exists on \
+                     object\"); peerlint reads the first of them.",
+                )
+                .with_help("merge the two into one"),
+            );
+        }
+    }
     let linked: HashMap<PathBuf, (FileId, &Node)> = linked_docs
         .iter()
         .map(|(path, (id, node))| (path.clone(), (*id, node)))
@@ -406,6 +426,7 @@ fn make_deployment<'a>(
     resource: &'a Node,
     copies: &Copies,
     deploy: &Target,
+    pre_evaluated: bool,
 ) -> Option<Deployment<'a>> {
     let ev = Ev {
         session,
@@ -485,11 +506,21 @@ fn make_deployment<'a>(
             .unwrap_or_default()
             .iter()
             .map(|m| {
-                let v = m.value.get("value").map_or(Value::Unknown, |v| ev.node(v));
+                let v = match &m.value.kind {
+                    // `"p": "[if(c, createObject('value', x), createObject('value', null()))]"`,
+                    // as Bicep compiles a conditional module parameter.
+                    Json::String(_) => match ev.node(&m.value) {
+                        Value::Object(o) | Value::OpenObject(o) => functions::get_ci(&o, "value")
+                            .cloned()
+                            .unwrap_or(Value::Unknown),
+                        _ => Value::Unknown,
+                    },
+                    _ => m.value.get("value").map_or(Value::Unknown, |v| ev.node(v)),
+                };
                 (m.name.clone(), v.errors_as_unknown())
             })
             .collect();
-        Rc::new(Frame::new(
+        let mut inner = Frame::new(
             file,
             template,
             dir,
@@ -498,7 +529,12 @@ fn make_deployment<'a>(
             frame.suffix.clone(),
             target.clone(),
             params,
-        ))
+        );
+        // Inline in a template the parent evaluates first (an `outer` one).
+        if pre_evaluated && !linked {
+            inner.pre = Some((frame.clone(), copies.clone()));
+        }
+        Rc::new(inner)
     } else {
         frame.clone()
     };
@@ -601,7 +637,9 @@ fn find_deployment<'a>(ev: &Ev<'_, 'a>, name: &str) -> Option<Rc<Deployment<'a>>
             }
         };
         if let Some(copies) = found {
-            return ev.frame.nested(ev.session, node, &copies, &ev.frame.target);
+            return ev
+                .frame
+                .nested(ev.session, node, &copies, &ev.frame.target, false);
         }
     }
     None
