@@ -31,6 +31,8 @@ pub(crate) struct Session<'a> {
     /// Linked templates (`templateLink.relativePath`), by path.
     pub linked: HashMap<PathBuf, (FileId, &'a Node)>,
     depth: Cell<u32>,
+    /// The variables of the lambdas being applied, innermost last.
+    lambda_vars: RefCell<Vec<(String, Value)>>,
 }
 
 impl<'a> Session<'a> {
@@ -41,6 +43,7 @@ impl<'a> Session<'a> {
             diags: RefCell::new(Vec::new()),
             linked,
             depth: Cell::new(0),
+            lambda_vars: RefCell::new(Vec::new()),
         }
     }
 
@@ -402,10 +405,165 @@ impl<'x, 'a> Ev<'x, 'a> {
                     None => Value::Unknown,
                 }
             }
+            "filter" | "map" | "reduce" | "sort" | "toobject" | "groupby" | "mapvalues" => {
+                self.lambda_function(name, args)
+            }
+            "lambdavariables" => match args.first().map(|a| self.expr(a)) {
+                Some(Value::String(var)) => self
+                    .session
+                    .lambda_vars
+                    .borrow()
+                    .iter()
+                    .rev()
+                    .find(|(n, _)| n.eq_ignore_ascii_case(&var))
+                    .map_or(Value::Unknown, |(_, v)| v.clone()),
+                _ => Value::Unknown,
+            },
+            // The CIDR functions live in the `sys` namespace too.
+            _ if name.starts_with("sys.") => self.call(&name[4..], args),
             _ => {
                 let args: Vec<Value> = args.iter().map(|a| self.expr(a)).collect();
+                if !functions::IMPLEMENTED.contains(&name) {
+                    self.session.note(format!(
+                        "{}: peerlint does not evaluate {name}(); what depends on it is unknown",
+                        self.frame.origin
+                    ));
+                }
                 functions::call(name, &args)
             }
+        }
+    }
+
+    /// A lambda's body evaluated with its variables bound to `values`.
+    fn apply(&self, lambda: &Expr, values: &[Value]) -> Value {
+        let Expr::Call(f, parts) = lambda else {
+            return Value::Unknown;
+        };
+        let Some((body, vars)) = parts.split_last().filter(|_| f == "lambda") else {
+            return Value::Unknown;
+        };
+        let names: Option<Vec<String>> = vars
+            .iter()
+            .map(|v| match v {
+                Expr::Str(s) => Some(s.clone()),
+                _ => None,
+            })
+            .collect();
+        let Some(names) = names.filter(|n| n.len() <= values.len()) else {
+            return Value::Unknown;
+        };
+        let depth = {
+            let mut stack = self.session.lambda_vars.borrow_mut();
+            let depth = stack.len();
+            stack.extend(names.into_iter().zip(values.iter().cloned()));
+            depth
+        };
+        let v = self.expr(body);
+        self.session.lambda_vars.borrow_mut().truncate(depth);
+        v
+    }
+
+    /// `filter`, `map`, `reduce`, `sort`, `toObject`, `groupBy`, `mapValues`: unknown when
+    /// the input or any application of the lambda is.
+    fn lambda_function(&self, name: &str, args: &[Expr]) -> Value {
+        let input = match args.first() {
+            Some(a) => self.expr(a),
+            None => return Value::Unknown,
+        };
+        if let e @ Value::Error(_) = input {
+            return e;
+        }
+        let items = match (&input, name) {
+            (Value::List(items), _) => items.clone(),
+            (Value::Object(m), "mapvalues") => m.values().cloned().collect(),
+            _ => return Value::Unknown,
+        };
+        let indexed = |i: usize, v: &Value| [v.clone(), Value::Number(i as f64)];
+        let key_of = |v: Value| match v {
+            Value::String(k) if !token::is_opaque(&k) => Some(k),
+            _ => None,
+        };
+        match (name, args) {
+            ("filter", [_, f]) => {
+                let mut out = Vec::new();
+                for (i, item) in items.iter().enumerate() {
+                    match self.apply(f, &indexed(i, item)).to_bool() {
+                        Ok(Some(true)) => out.push(item.clone()),
+                        Ok(Some(false)) => {}
+                        _ => return Value::Unknown,
+                    }
+                }
+                Value::List(out)
+            }
+            ("map", [_, f]) => Value::List(
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| self.apply(f, &indexed(i, item)))
+                    .collect(),
+            ),
+            ("reduce", [_, initial, f]) => {
+                let mut acc = self.expr(initial);
+                for (i, item) in items.iter().enumerate() {
+                    acc = self.apply(f, &[acc, item.clone(), Value::Number(i as f64)]);
+                }
+                acc
+            }
+            ("sort", [_, f]) => {
+                // Insertion sort: stable, and every comparison must be known.
+                let mut out: Vec<Value> = Vec::with_capacity(items.len());
+                for item in items {
+                    let mut at = out.len();
+                    while at > 0 {
+                        match self
+                            .apply(f, &[item.clone(), out[at - 1].clone()])
+                            .to_bool()
+                        {
+                            Ok(Some(true)) => at -= 1,
+                            Ok(Some(false)) => break,
+                            _ => return Value::Unknown,
+                        }
+                    }
+                    out.insert(at, item);
+                }
+                Value::List(out)
+            }
+            ("toobject", [_, key, rest @ ..]) => {
+                let mut out = BTreeMap::new();
+                for item in &items {
+                    let Some(k) = key_of(self.apply(key, std::slice::from_ref(item))) else {
+                        return Value::Unknown;
+                    };
+                    let v = match rest {
+                        [value] => self.apply(value, std::slice::from_ref(item)),
+                        _ => item.clone(),
+                    };
+                    out.insert(k, v);
+                }
+                Value::Object(out)
+            }
+            ("groupby", [_, key]) => {
+                let mut out: BTreeMap<String, Value> = BTreeMap::new();
+                for item in &items {
+                    let Some(k) = key_of(self.apply(key, std::slice::from_ref(item))) else {
+                        return Value::Unknown;
+                    };
+                    match out.entry(k).or_insert_with(|| Value::List(Vec::new())) {
+                        Value::List(l) => l.push(item.clone()),
+                        _ => return Value::Unknown,
+                    }
+                }
+                Value::Object(out)
+            }
+            ("mapvalues", [_, f]) => match input {
+                Value::Object(m) => Value::Object(
+                    m.iter()
+                        .map(|(k, v)| (k.clone(), self.apply(f, std::slice::from_ref(v))))
+                        .collect(),
+                ),
+                _ => Value::Unknown,
+            },
+            _ => Value::Unknown,
         }
     }
 

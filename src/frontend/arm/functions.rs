@@ -11,6 +11,88 @@ use crate::frontend::value::{Value, equal};
 use crate::ir::token;
 use std::collections::BTreeMap;
 
+/// The functions [`call`] evaluates (and those the evaluator does), lowercase: a call of any
+/// other function is unknown, and `--verbose` says so.
+pub(crate) const IMPLEMENTED: &[&str] = &[
+    "true",
+    "false",
+    "null",
+    "concat",
+    "array",
+    "flatten",
+    "join",
+    "objectkeys",
+    "shallowmerge",
+    "intersection",
+    "indexfromend",
+    "tryindexfromend",
+    "float",
+    "cidrsubnet",
+    "parsecidr",
+    "format",
+    "tolower",
+    "toupper",
+    "string",
+    "int",
+    "bool",
+    "equals",
+    "not",
+    "and",
+    "or",
+    "empty",
+    "length",
+    "first",
+    "last",
+    "take",
+    "skip",
+    "split",
+    "replace",
+    "union",
+    "createarray",
+    "createobject",
+    "contains",
+    "coalesce",
+    "json",
+    "indexof",
+    "lastindexof",
+    "substring",
+    "startswith",
+    "endswith",
+    "trim",
+    "padleft",
+    "range",
+    "min",
+    "max",
+    "add",
+    "sub",
+    "mul",
+    "div",
+    "mod",
+    "less",
+    "lessorequals",
+    "greater",
+    "greaterorequals",
+    "items",
+    "tryget",
+    // Read by the evaluator; unknown by nature (runtime values, hashes, secrets).
+    "reference",
+    "references",
+    "list",
+    "listkeys",
+    "listsecrets",
+    "listaccountsas",
+    "uniquestring",
+    "guid",
+    "newguid",
+    "utcnow",
+    "managementgroup",
+    "tenant",
+    "environment",
+    "pickzones",
+    "providers",
+    "lambda",
+];
+
 /// Calls a function (name lowercased) on evaluated arguments.
 pub(crate) fn call(name: &str, args: &[Value]) -> Value {
     if let Some(e) = args.iter().find(|a| a.is_error()) {
@@ -21,6 +103,78 @@ pub(crate) fn call(name: &str, args: &[Value]) -> Value {
         "false" if args.is_empty() => Value::Bool(false),
         "null" if args.is_empty() => Value::Null,
         "concat" => concat(args),
+        "array" => match args {
+            [l @ Value::List(_)] => l.clone(),
+            [Value::Unknown] => Value::Unknown,
+            [v] => Value::List(vec![v.clone()]),
+            _ => arity("array"),
+        },
+        "flatten" => match args {
+            [Value::List(outer)] => {
+                let mut out = Vec::new();
+                for inner in outer {
+                    match inner {
+                        Value::List(l) => out.extend(l.iter().cloned()),
+                        _ => return Value::Unknown,
+                    }
+                }
+                Value::List(out)
+            }
+            [_] => Value::Unknown,
+            _ => arity("flatten"),
+        },
+        "join" => match args {
+            [Value::List(items), Value::String(sep)] => items
+                .iter()
+                .map(text_of)
+                .collect::<Option<Vec<_>>>()
+                .map_or(Value::Unknown, |parts| Value::String(parts.join(sep))),
+            [_, _] => Value::Unknown,
+            _ => arity("join"),
+        },
+        "objectkeys" => match args {
+            [Value::Object(m)] => Value::List(m.keys().cloned().map(Value::String).collect()),
+            [_] => Value::Unknown,
+            _ => arity("objectKeys"),
+        },
+        "shallowmerge" => match args {
+            [Value::List(objects)] => {
+                let mut out = BTreeMap::new();
+                for o in objects {
+                    match o {
+                        Value::Object(m) => {
+                            out.extend(m.iter().map(|(k, v)| (k.clone(), v.clone())))
+                        }
+                        _ => return Value::Unknown,
+                    }
+                }
+                Value::Object(out)
+            }
+            [_] => Value::Unknown,
+            _ => arity("shallowMerge"),
+        },
+        "intersection" => intersection(args),
+        "indexfromend" | "tryindexfromend" => match args {
+            [Value::List(l), Value::Number(i)] if *i >= 1.0 && (*i as usize) <= l.len() => {
+                l[l.len() - *i as usize].clone()
+            }
+            [Value::List(_), Value::Number(_)] if name == "tryindexfromend" => Value::Null,
+            [Value::List(_), Value::Number(i)] => {
+                Value::error(format!("indexFromEnd(): index {i} is out of range"))
+            }
+            [_, _] => Value::Unknown,
+            _ => arity(name),
+        },
+        "float" => match args {
+            [v] => match v.to_number() {
+                Ok(Some(n)) => Value::Number(n),
+                Ok(None) => Value::Unknown,
+                Err(e) => e,
+            },
+            _ => arity("float"),
+        },
+        "cidrsubnet" => cidr_subnet(args),
+        "parsecidr" => parse_cidr(args),
         "format" => format(args),
         "tolower" => text(args, |s| s.to_lowercase()),
         "toupper" => text(args, |s| s.to_uppercase()),
@@ -338,18 +492,33 @@ pub(crate) fn call(name: &str, args: &[Value]) -> Value {
             },
             _ => arity(name),
         },
-        "less" | "lessorequals" | "greater" | "greaterorequals" => match args {
-            [a, b] => match (a.to_number(), b.to_number()) {
-                (Ok(Some(a)), Ok(Some(b))) => Value::Bool(match name {
-                    "less" => a < b,
-                    "lessorequals" => a <= b,
-                    "greater" => a > b,
-                    _ => a >= b,
+        "less" | "lessorequals" | "greater" | "greaterorequals" => {
+            let order = match args {
+                // Strings compare ordinally, numbers as numbers.
+                [Value::String(a), Value::String(b)]
+                    if !token::is_opaque(a) && !token::is_opaque(b) =>
+                {
+                    Some(a.cmp(b))
+                }
+                [a @ Value::Number(_), b @ Value::Number(_)] => {
+                    match (a.to_number(), b.to_number()) {
+                        (Ok(Some(a)), Ok(Some(b))) => a.partial_cmp(&b),
+                        _ => None,
+                    }
+                }
+                [_, _] => None,
+                _ => return arity(name),
+            };
+            match order {
+                Some(o) => Value::Bool(match name {
+                    "less" => o.is_lt(),
+                    "lessorequals" => o.is_le(),
+                    "greater" => o.is_gt(),
+                    _ => o.is_ge(),
                 }),
-                _ => Value::Unknown,
-            },
-            _ => arity(name),
-        },
+                None => Value::Unknown,
+            }
+        }
         "items" => match args {
             [Value::Object(m)] => Value::List(
                 m.iter()
@@ -394,6 +563,146 @@ pub(crate) fn get_ci<'m>(map: &'m BTreeMap<String, Value>, key: &str) -> Option<
             .find(|(k, _)| k.eq_ignore_ascii_case(key))
             .map(|(_, v)| v)
     })
+}
+
+/// `intersection(a, b, …)`: the elements (or members) all of them have.
+fn intersection(args: &[Value]) -> Value {
+    match args.first() {
+        Some(Value::List(first)) => {
+            let mut out = Vec::new();
+            for item in first {
+                let mut everywhere = true;
+                for other in &args[1..] {
+                    let Value::List(l) = other else {
+                        return Value::Unknown;
+                    };
+                    match any_equal(l, item) {
+                        Value::Bool(true) => {}
+                        Value::Bool(false) => everywhere = false,
+                        _ => return Value::Unknown,
+                    }
+                }
+                if everywhere && any_equal(&out, item) == Value::Bool(false) {
+                    out.push(item.clone());
+                }
+            }
+            Value::List(out)
+        }
+        Some(Value::Object(first)) => {
+            let mut out = BTreeMap::new();
+            for (k, v) in first {
+                let mut everywhere = true;
+                for other in &args[1..] {
+                    let Value::Object(m) = other else {
+                        return Value::Unknown;
+                    };
+                    match m.get(k).map(|w| equal(v, w)) {
+                        Some(Some(true)) => {}
+                        Some(Some(false)) | None => everywhere = false,
+                        Some(None) => return Value::Unknown,
+                    }
+                }
+                if everywhere {
+                    out.insert(k.clone(), v.clone());
+                }
+            }
+            Value::Object(out)
+        }
+        _ => Value::Unknown,
+    }
+}
+
+/// A CIDR network argument.
+fn network(v: &Value) -> Result<ipnet::IpNet, Value> {
+    match v {
+        Value::String(s) if !token::is_opaque(s) => s
+            .trim()
+            .parse::<ipnet::IpNet>()
+            .map_err(|_| Value::error(format!("\"{s}\" is not in CIDR notation"))),
+        _ => Err(Value::Unknown),
+    }
+}
+
+/// `cidrSubnet(network, newCIDR, subnetIndex)`: subnet `subnetIndex` of length `newCIDR`.
+fn cidr_subnet(args: &[Value]) -> Value {
+    let [net, len, index] = args else {
+        return arity("cidrSubnet");
+    };
+    let net = match network(net) {
+        Ok(n) => n.trunc(),
+        Err(e) => return e,
+    };
+    let (Value::Number(len), Value::Number(index)) = (len, index) else {
+        return Value::Unknown;
+    };
+    let (len, index) = (*len as i64, *index as i64);
+    let max = net.max_prefix_len() as i64;
+    if len < net.prefix_len() as i64 || len > max {
+        return Value::error(format!(
+            "cidrSubnet(): {len} is not a prefix length within {net}"
+        ));
+    }
+    let bits = len - net.prefix_len() as i64;
+    if index < 0 || (bits < 64 && index >= 1i64 << bits) {
+        return Value::error(format!(
+            "cidrSubnet(): {net} has no /{len} subnet number {index}"
+        ));
+    }
+    let offset = (index as u128).checked_shl((max - len) as u32).unwrap_or(0);
+    let subnet = match net {
+        ipnet::IpNet::V4(n) => ipnet::Ipv4Net::new(
+            std::net::Ipv4Addr::from(u32::from(n.network()).wrapping_add(offset as u32)),
+            len as u8,
+        )
+        .map(ipnet::IpNet::V4),
+        ipnet::IpNet::V6(n) => ipnet::Ipv6Net::new(
+            std::net::Ipv6Addr::from(u128::from(n.network()).wrapping_add(offset)),
+            len as u8,
+        )
+        .map(ipnet::IpNet::V6),
+    };
+    subnet.map_or(Value::Unknown, |n| Value::String(n.to_string()))
+}
+
+/// `parseCidr(network)`: the range's network, netmask, broadcast (IPv4), first and last
+/// usable addresses and prefix length.
+fn parse_cidr(args: &[Value]) -> Value {
+    let [net] = args else {
+        return arity("parseCidr");
+    };
+    let net = match network(net) {
+        Ok(n) => n.trunc(),
+        Err(e) => return e,
+    };
+    let mut out = BTreeMap::new();
+    let s = |v: String| Value::String(v);
+    out.insert("network".to_string(), s(net.network().to_string()));
+    out.insert("netmask".to_string(), s(net.netmask().to_string()));
+    out.insert("cidr".to_string(), Value::Number(net.prefix_len() as f64));
+    match net {
+        ipnet::IpNet::V4(n) => {
+            let (first, last) = (u32::from(n.network()), u32::from(n.broadcast()));
+            out.insert("broadcast".to_string(), s(n.broadcast().to_string()));
+            let (lo, hi) = if n.prefix_len() >= 31 {
+                (first, last)
+            } else {
+                (first + 1, last - 1)
+            };
+            out.insert(
+                "firstUsable".to_string(),
+                s(std::net::Ipv4Addr::from(lo).to_string()),
+            );
+            out.insert(
+                "lastUsable".to_string(),
+                s(std::net::Ipv4Addr::from(hi).to_string()),
+            );
+        }
+        ipnet::IpNet::V6(n) => {
+            out.insert("firstUsable".to_string(), s(n.network().to_string()));
+            out.insert("lastUsable".to_string(), s(n.broadcast().to_string()));
+        }
+    }
+    Value::Object(out)
 }
 
 fn arity(name: &str) -> Value {
@@ -618,6 +927,58 @@ mod tests {
             call("padleft", &[Value::Number(7.0), Value::Number(3.0), s("0")]),
             s("007")
         );
+    }
+
+    #[test]
+    fn arrays_objects_and_networks() {
+        let l = |v: &[&str]| Value::List(v.iter().map(|x| s(x)).collect());
+        assert_eq!(
+            call("flatten", &[Value::List(vec![l(&["a"]), l(&["b", "c"])])]),
+            l(&["a", "b", "c"])
+        );
+        assert_eq!(call("join", &[l(&["a", "b"]), s("/")]), s("a/b"));
+        assert_eq!(
+            call("intersection", &[l(&["a", "b", "c"]), l(&["c", "a"])]),
+            l(&["a", "c"])
+        );
+        assert_eq!(
+            call("indexfromend", &[l(&["a", "b", "c"]), Value::Number(1.0)]),
+            s("c")
+        );
+        assert_eq!(
+            call(
+                "cidrsubnet",
+                &[s("10.144.0.0/20"), Value::Number(24.0), Value::Number(2.0)]
+            ),
+            s("10.144.2.0/24")
+        );
+        assert_eq!(
+            call(
+                "cidrsubnet",
+                &[
+                    s("fdad:3236:5555::/48"),
+                    Value::Number(52.0),
+                    Value::Number(1.0)
+                ]
+            ),
+            s("fdad:3236:5555:1000::/52")
+        );
+        assert!(
+            call(
+                "cidrsubnet",
+                &[s("10.0.0.0/24"), Value::Number(26.0), Value::Number(4.0)]
+            )
+            .is_error()
+        );
+        let parsed = call("parsecidr", &[s("10.144.0.0/20")]);
+        let Value::Object(m) = parsed else {
+            panic!("{parsed:?}")
+        };
+        assert_eq!(m["broadcast"], s("10.144.15.255"));
+        assert_eq!(m["firstUsable"], s("10.144.0.1"));
+        assert_eq!(m["lastUsable"], s("10.144.15.254"));
+        assert_eq!(m["netmask"], s("255.255.240.0"));
+        assert_eq!(m["cidr"], Value::Number(20.0));
     }
 
     #[test]
