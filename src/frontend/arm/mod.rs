@@ -103,19 +103,18 @@ pub(crate) fn lower(
         .chain(linked_docs.values())
         .chain(parameters.iter())
     {
+        // ARM accepts a key given twice (sibling property `copy` loops are written that
+        // way); which value it reads otherwise is not documented, so say so.
         for m in json::duplicate_keys(doc) {
-            ws.diagnostics.push(
-                Diagnostic::new(
-                    SYNTAX_ERROR,
-                    format!("the key `{}` is given twice in one object", m.name),
-                    Label::new(Span::new(*id, m.name_span.clone()), "given again"),
-                )
-                .with_note(
-                    "Azure rejects the file (\"Property with the same name already exists on \
-                     object\"); peerlint reads the first of them.",
-                )
-                .with_help("merge the two into one"),
-            );
+            if m.name.eq_ignore_ascii_case("copy") {
+                continue;
+            }
+            let file = ws.sources.get(*id);
+            let at = file.line_col(m.name_span.start as u32);
+            ws.notes.push(format!(
+                "{}:{}:{}: the key `{}` is given twice in one object; peerlint reads the first",
+                file.display, at.line, at.column, m.name
+            ));
         }
     }
     let linked: HashMap<PathBuf, (FileId, &Node)> = linked_docs
@@ -333,8 +332,8 @@ fn literal(node: &Node) -> Value {
 fn load_linked(
     ws: &mut Workspace<'_>,
     templates: &[(FileId, Node)],
-) -> HashMap<PathBuf, (FileId, Node)> {
-    let mut out: HashMap<PathBuf, (FileId, Node)> = HashMap::new();
+) -> BTreeMap<PathBuf, (FileId, Node)> {
+    let mut out: BTreeMap<PathBuf, (FileId, Node)> = BTreeMap::new();
     let mut pending: Vec<PathBuf> = Vec::new();
     for (id, doc) in templates {
         let dir = ws
