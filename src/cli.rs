@@ -324,13 +324,19 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Status, String> {
                 };
                 writeln!(
                     out,
-                    "vnets {}\npeerings {}\nlocal resolved {}\nremote resolved {}\nremote known but not declared {}\nremote unknown {}",
+                    "vnets {}\npeerings {}\nlocal resolved {}\nremote resolved {}\nremote known but not declared {}\nremote unknown {}\nboth address spaces known {}",
                     m.vnets.len(),
                     m.peerings.len(),
                     count(&|p| p.local.resolved.is_some()),
                     count(&|p| p.remote.resolved.is_some()),
                     count(&|p| p.remote.resolved.is_none() && p.remote.target.known().is_some()),
                     count(&|p| p.remote.target.known().is_none()),
+                    count(&|p| [p.local.resolved, p.remote.resolved].iter().all(|v| {
+                        v.is_some_and(|v| {
+                            let space = &m.vnet(v).address_space;
+                            space.complete && space.nets().next().is_some()
+                        })
+                    })),
                 )
                 .map_err(io)?;
             } else {
