@@ -29,7 +29,7 @@ fn arm_corpus_lints_without_syntax_errors() {
     for folder in entries {
         folders += 1;
         let outcome = peerlint::check_paths(
-            &[folder.clone()],
+            std::slice::from_ref(&folder),
             &Config::default(),
             Some(manifest),
             &options,
