@@ -75,6 +75,22 @@ pub(crate) struct PeeringSpelling {
     pub remote_subnets: &'static str,
 }
 
+impl PeeringSpelling {
+    /// Every setting's name.
+    pub(crate) fn settings(&self) -> [&'static str; 8] {
+        [
+            self.access,
+            self.forwarded,
+            self.transit,
+            self.remote_gateways,
+            self.complete_vnets,
+            self.ipv6_only,
+            self.local_subnets,
+            self.remote_subnets,
+        ]
+    }
+}
+
 /// The REST API's spelling (ARM templates, azapi bodies).
 pub(crate) const REST_PEERING: PeeringSpelling = PeeringSpelling {
     access: "allowVirtualNetworkAccess",

@@ -394,6 +394,29 @@ pub(crate) fn normalize(path: &Path) -> PathBuf {
     out.iter().collect()
 }
 
+/// A `syntax-error` at a byte offset of a file, one character wide.
+pub(crate) fn syntax_error_at(
+    sources: &SourceMap,
+    id: FileId,
+    at: usize,
+    message: String,
+    help: &str,
+) -> Diagnostic {
+    let text = &sources.get(id).text;
+    let at = at.min(text.len());
+    let end = text
+        .get(at..)
+        .and_then(|r| r.chars().next())
+        .map_or(at, |c| at + c.len_utf8());
+    Diagnostic::new(
+        SYNTAX_ERROR,
+        message,
+        Label::new(Span::new(id, at..end), "here"),
+    )
+    .with_note("peerlint checks the rest of the estate without this file.")
+    .with_help(help)
+}
+
 fn io_reason(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "no such file or directory".to_string(),

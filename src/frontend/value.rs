@@ -346,6 +346,24 @@ impl Symbols {
     }
 }
 
+/// Whether `v` equals one of `items`: unknown when it equals none for sure but some
+/// comparison is unknown.
+pub(crate) fn any_equal<'v>(items: impl IntoIterator<Item = &'v Value>, v: &Value) -> Value {
+    let mut unknown = false;
+    for item in items {
+        match equal(item, v) {
+            Some(true) => return Value::Bool(true),
+            Some(false) => {}
+            None => unknown = true,
+        }
+    }
+    if unknown {
+        Value::Unknown
+    } else {
+        Value::Bool(false)
+    }
+}
+
 /// Numbers print as Terraform prints them: integers without a fraction.
 pub(crate) fn format_number(n: f64) -> String {
     if n.fract() == 0.0 && n.abs() < 1e17 {

@@ -7,7 +7,7 @@
 //! still names its resource group and resource; functions that inspect text see them as
 //! unknown.
 
-use crate::frontend::value::{Value, equal};
+use crate::frontend::value::{Value, any_equal, equal};
 use crate::ir::token;
 use std::collections::BTreeMap;
 
@@ -822,22 +822,6 @@ fn logic(args: &[Value], all: bool) -> Value {
         Value::Unknown
     } else {
         Value::Bool(all)
-    }
-}
-
-fn any_equal(items: &[Value], v: &Value) -> Value {
-    let mut unknown = false;
-    for item in items {
-        match equal(item, v) {
-            Some(true) => return Value::Bool(true),
-            Some(false) => {}
-            None => unknown = true,
-        }
-    }
-    if unknown {
-        Value::Unknown
-    } else {
-        Value::Bool(false)
     }
 }
 

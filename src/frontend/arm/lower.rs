@@ -600,22 +600,14 @@ fn push_peering(
         .map(|p| p.field(file, low));
     let remote = low.vnet_ref(remote, "a virtual network id");
     let settings: Vec<(String, Field)> = match &props {
-        Some(p) => [
-            REST_PEERING.access,
-            REST_PEERING.forwarded,
-            REST_PEERING.transit,
-            REST_PEERING.remote_gateways,
-            REST_PEERING.complete_vnets,
-            REST_PEERING.ipv6_only,
-            REST_PEERING.local_subnets,
-            REST_PEERING.remote_subnets,
-        ]
-        .into_iter()
-        .filter_map(|k| {
-            p.get(k, file, session)
-                .map(|v| (k.to_string(), v.field(file, low)))
-        })
-        .collect(),
+        Some(p) => REST_PEERING
+            .settings()
+            .into_iter()
+            .filter_map(|k| {
+                p.get(k, file, session)
+                    .map(|v| (k.to_string(), v.field(file, low)))
+            })
+            .collect(),
         None => Vec::new(),
     };
     low.push_peering(model, name, local, remote, &REST_PEERING, |_, k| {

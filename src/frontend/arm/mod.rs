@@ -17,10 +17,9 @@ mod json;
 mod lower;
 
 use super::{LoadOptions, Workspace};
-use crate::diagnostic::{Diagnostic, Label};
+use crate::diagnostic::Diagnostic;
 use crate::frontend::value::Value;
-use crate::ir::{Model, Span};
-use crate::rules::input::SYNTAX_ERROR;
+use crate::ir::Model;
 use crate::source::FileId;
 use eval::{Copies, Deployment, Ev, Frame, Session, Target, as_text};
 use json::{Json, Node};
@@ -250,19 +249,13 @@ pub(crate) fn lower(
 }
 
 fn json_error(ws: &Workspace<'_>, id: FileId, at: usize, message: &str) -> Diagnostic {
-    let text = &ws.sources.get(id).text;
-    let at = at.min(text.len());
-    let end = text
-        .get(at..)
-        .and_then(|r| r.chars().next())
-        .map_or(at, |c| at + c.len_utf8());
-    Diagnostic::new(
-        SYNTAX_ERROR,
+    super::syntax_error_at(
+        &ws.sources,
+        id,
+        at,
         format!("JSON syntax error: {message}"),
-        Label::new(Span::new(id, at..end), "here"),
+        "fix the JSON (`az deployment group validate` checks it too)",
     )
-    .with_note("peerlint checks the rest of the estate without this file.")
-    .with_help("fix the JSON (`az deployment group validate` checks it too)")
 }
 
 /// Whether a parameter file pairs with a template by name: `X.parameters.json` and

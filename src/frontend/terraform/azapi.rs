@@ -161,18 +161,10 @@ fn peering(cx: &mut Cx<'_, '_, '_, '_>, model: &mut Model) {
     let fields: Vec<(String, crate::frontend::convert::Field)> = props
         .iter()
         .flat_map(|p| {
-            [
-                REST_PEERING.access,
-                REST_PEERING.forwarded,
-                REST_PEERING.transit,
-                REST_PEERING.remote_gateways,
-                REST_PEERING.complete_vnets,
-                REST_PEERING.ipv6_only,
-                REST_PEERING.local_subnets,
-                REST_PEERING.remote_subnets,
-            ]
-            .into_iter()
-            .filter_map(move |k| p.get(k, file).map(|a| (k.to_string(), a.field(file))))
+            REST_PEERING
+                .settings()
+                .into_iter()
+                .filter_map(move |k| p.get(k, file).map(|a| (k.to_string(), a.field(file))))
         })
         .collect();
     cx.low

@@ -582,19 +582,7 @@ fn contains(args: &[Value]) -> Value {
                 Value::Object(m) => m.values().collect(),
                 other => get!(list_of(other)).iter().collect(),
             };
-            let mut unknown = false;
-            for item in items {
-                match equal(item, v) {
-                    Some(true) => return Value::Bool(true),
-                    Some(false) => {}
-                    None => unknown = true,
-                }
-            }
-            if unknown {
-                Value::Unknown
-            } else {
-                Value::Bool(false)
-            }
+            crate::frontend::value::any_equal(items, v)
         }
         _ => wrong_arity("contains"),
     }

@@ -21,9 +21,8 @@ mod tfvars;
 mod types;
 
 use super::{LoadOptions, Workspace};
-use crate::diagnostic::{Diagnostic, Label};
+use crate::diagnostic::Diagnostic;
 use crate::ir::{Model, Span};
-use crate::rules::input::SYNTAX_ERROR;
 use crate::source::{FileId, SourceMap};
 use eval::{Evaluator, Session};
 use module::{Module, Modules, ParsedFile, normalize_dir};
@@ -255,24 +254,18 @@ fn parse_file(sources: &SourceMap, id: FileId) -> Result<ParsedFile, Box<Diagnos
         })
 }
 
-/// A `syntax-error` at a byte offset of a file.
+/// An HCL `syntax-error` at a byte offset of a file.
 pub(crate) fn syntax_error(
     sources: &SourceMap,
     id: FileId,
     at: usize,
     message: &str,
 ) -> Diagnostic {
-    let text = &sources.get(id).text;
-    let at = at.min(text.len());
-    let end = text
-        .get(at..)
-        .and_then(|r| r.chars().next())
-        .map_or(at, |c| at + c.len_utf8());
-    Diagnostic::new(
-        SYNTAX_ERROR,
+    crate::frontend::syntax_error_at(
+        sources,
+        id,
+        at,
         format!("HCL syntax error: {message}"),
-        Label::new(Span::new(id, at..end), "here"),
+        "fix the syntax (`terraform validate` checks it too)",
     )
-    .with_note("peerlint checks the rest of the estate without this file.")
-    .with_help("fix the syntax (`terraform validate` checks it too)")
 }
