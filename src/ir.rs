@@ -465,6 +465,23 @@ pub mod token {
             .any(|c| c == UNKNOWN || c == SYMBOL_OPEN || c == SYMBOL_CLOSE)
     }
 
+    /// The symbols `s` holds, in order.
+    pub fn symbols_in(s: &str) -> Vec<u32> {
+        let mut out = Vec::new();
+        let mut rest = s;
+        while let Some(open) = rest.find(SYMBOL_OPEN) {
+            rest = &rest[open + SYMBOL_OPEN.len_utf8()..];
+            let Some(close) = rest.find(SYMBOL_CLOSE) else {
+                break;
+            };
+            if let Ok(n) = rest[..close].parse() {
+                out.push(n);
+            }
+            rest = &rest[close + SYMBOL_CLOSE.len_utf8()..];
+        }
+        out
+    }
+
     /// The subscription a resource-id segment denotes.
     pub fn subscription(segment: &str) -> Subscription {
         if let Some(inner) = segment
@@ -479,6 +496,25 @@ pub mod token {
         } else {
             Subscription::Known(segment.to_ascii_lowercase())
         }
+    }
+
+    /// `s` with each unknown part and symbol replaced by `with`.
+    pub fn mask(s: &str, with: &str) -> String {
+        let mut out = String::with_capacity(s.len());
+        let mut inside = false;
+        for c in s.chars() {
+            match c {
+                UNKNOWN => out.push_str(with),
+                SYMBOL_OPEN => {
+                    inside = true;
+                    out.push_str(with);
+                }
+                SYMBOL_CLOSE => inside = false,
+                c if !inside => out.push(c),
+                _ => {}
+            }
+        }
+        out
     }
 
     /// `s` with its markers replaced by readable placeholders, for messages.

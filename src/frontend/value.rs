@@ -305,6 +305,8 @@ pub(crate) struct Symbols {
     list: std::cell::RefCell<Vec<String>>,
     base: u32,
     of: std::cell::RefCell<std::collections::HashMap<String, u32>>,
+    /// The symbols whose text holds no `/` (see [`Symbols::segment`]).
+    segments: std::cell::RefCell<std::collections::HashSet<u32>>,
 }
 
 impl Symbols {
@@ -313,7 +315,23 @@ impl Symbols {
             list: Default::default(),
             base,
             of: Default::default(),
+            segments: Default::default(),
         }
+    }
+
+    /// The symbol of a value that is one segment of a resource id whatever it is (a
+    /// subscription id, a resource group name, a hash): its text holds no `/`.
+    pub(crate) fn segment(&self, origin: String) -> Value {
+        let v = self.symbol(origin);
+        if let Value::Symbol(n) = v {
+            self.segments.borrow_mut().insert(n);
+        }
+        v
+    }
+
+    /// Whether a symbol is one that holds no `/`.
+    pub(crate) fn is_segment(&self, n: u32) -> bool {
+        self.segments.borrow().contains(&n)
     }
 
     /// The symbol of an origin.

@@ -33,6 +33,10 @@ pub(crate) struct Session<'a> {
     depth: Cell<u32>,
     /// The variables of the lambdas being applied, innermost last.
     lambda_vars: RefCell<Vec<(String, Value)>>,
+    /// Every nested deployment built so far, by the evaluation it belongs to (the origin
+    /// of its outermost template) and its name, lowercase: `reference()` reaches
+    /// deployments anywhere in that evaluation by id.
+    deployments: RefCell<HashMap<(String, String), Vec<Rc<Deployment<'a>>>>>,
 }
 
 impl<'a> Session<'a> {
@@ -44,6 +48,7 @@ impl<'a> Session<'a> {
             linked,
             depth: Cell::new(0),
             lambda_vars: RefCell::new(Vec::new()),
+            deployments: RefCell::new(HashMap::new()),
         }
     }
 
@@ -387,8 +392,41 @@ impl<'x, 'a> Ev<'x, 'a> {
                 self.resource_id(name, &args)
             }
             "reference" => self.reference(args),
+            // A resource id split at `/`: its symbols are whole segments.
+            "split" => {
+                let args: Vec<Value> = args.iter().map(|a| self.expr(a)).collect();
+                match args.as_slice() {
+                    [Value::String(s), Value::String(sep)]
+                        if sep == "/"
+                            && token::is_opaque(s)
+                            && !token::has_unknown(s)
+                            && token::symbols_in(s)
+                                .iter()
+                                .all(|n| self.session.symbols.is_segment(*n)) =>
+                    {
+                        Value::List(s.split('/').map(Value::str).collect())
+                    }
+                    _ => functions::call(name, &args),
+                }
+            }
             "first" | "last" if matches!(args, [Expr::Call(f, a)] if f == "split" && a.len() == 2) => {
                 self.split_end(name == "last", args)
+            }
+            // Allowed only in parameter defaults, and the same throughout a deployment.
+            "utcnow" => {
+                let args: Vec<Value> = args.iter().map(|a| self.expr(a)).collect();
+                match args
+                    .iter()
+                    .map(|a| a.to_str().ok().flatten())
+                    .collect::<Option<Vec<_>>>()
+                {
+                    Some(format) => self.session.symbols.segment(format!(
+                        "utcNow({}) of {}",
+                        format.join(", "),
+                        run_of(&self.frame.origin)
+                    )),
+                    None => Value::Unknown,
+                }
             }
             "uniquestring" | "guid" => {
                 let args: Vec<Value> = args.iter().map(|a| self.expr(a)).collect();
@@ -401,7 +439,7 @@ impl<'x, 'a> Ev<'x, 'a> {
                     Some(parts) => self
                         .session
                         .symbols
-                        .symbol(format!("{name}({})", parts.join(", "))),
+                        .segment(format!("{name}({})", parts.join(", "))),
                     None => Value::Unknown,
                 }
             }
@@ -796,7 +834,22 @@ impl<'x, 'a> Ev<'x, 'a> {
         } else {
             target
         };
-        let Some(deployment) = super::find_deployment(self, &name) else {
+        // A deployment of this template, or one built elsewhere in the same evaluation
+        // (when its name is unique there).
+        let found = super::find_deployment(self, &name).or_else(|| {
+            let key = (run_of(&self.frame.origin), name.to_ascii_lowercase());
+            match self
+                .session
+                .deployments
+                .borrow()
+                .get(&key)
+                .map(Vec::as_slice)
+            {
+                Some([only]) => Some(only.clone()),
+                _ => None,
+            }
+        });
+        let Some(deployment) = found else {
             return Value::Unknown;
         };
         Value::OpenObject(BTreeMap::from([(
@@ -804,6 +857,11 @@ impl<'x, 'a> Ev<'x, 'a> {
             deployment_outputs(self.session, &deployment),
         )]))
     }
+}
+
+/// The evaluation a frame belongs to: the origin of its outermost template.
+fn run_of(origin: &str) -> String {
+    origin.split(" > ").next().unwrap_or(origin).to_string()
 }
 
 /// Whether a parameter declaration is of type `string` or `securestring`.
@@ -865,6 +923,16 @@ impl<'a> Frame<'a> {
         self.building.borrow_mut().remove(&key);
         let d = d?;
         self.nested.borrow_mut().insert(key, d.clone());
+        if let Ok(Some(name)) = as_text(d.deploy.deployment.clone()).to_str()
+            && !token::has_unknown(&name)
+        {
+            let list_key = (run_of(&self.origin), name.to_ascii_lowercase());
+            let mut all = session.deployments.borrow_mut();
+            let list = all.entry(list_key).or_default();
+            if !list.iter().any(|other| Rc::ptr_eq(other, &d)) {
+                list.push(d.clone());
+            }
+        }
         Some(d)
     }
 }

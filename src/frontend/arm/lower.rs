@@ -395,10 +395,14 @@ fn lower_instance<'a>(
     }
 }
 
-/// A name for labels: its text when known, else the expression the template writes.
+/// A name for labels: its text when known (with `*` for the parts that are not, as in
+/// `deploy-vnet-app-*`), else the expression the template writes.
 pub(super) fn shown(name: &Value, node: Option<&Node>) -> String {
     match name.to_str() {
         Ok(Some(text)) if !token::is_opaque(&text) => text,
+        Ok(Some(text)) if token::mask(&text, "").chars().any(char::is_alphanumeric) => {
+            token::mask(&text, "*")
+        }
         _ => match node.and_then(Node::as_str) {
             Some(raw) => raw.to_string(),
             None => "(unknown)".to_string(),

@@ -182,14 +182,14 @@ pub(crate) fn lower(
                     Some(s) => Value::str(s.clone()),
                     None => session
                         .symbols
-                        .symbol(format!("subscription of the deployment of {origin}")),
+                        .segment(format!("subscription of the deployment of {origin}")),
                 },
                 resource_group: match (&options.arm.resource_group, subscription_scope) {
                     (_, true) => Value::Unknown,
                     (Some(rg), false) => Value::str(rg.clone()),
                     (None, false) => session
                         .symbols
-                        .symbol(format!("resource group of the deployment of {origin}")),
+                        .segment(format!("resource group of the deployment of {origin}")),
                 },
                 location: options
                     .arm
