@@ -23,6 +23,9 @@ const MAX_DEPTH: u32 = 512;
 /// Most instances a copy loop expands to.
 pub(crate) const MAX_COPIES: usize = 10_000;
 
+/// Deployments by evaluation and name (see [`Session`]).
+type DeploymentIndex<'a> = HashMap<(String, String), Vec<Rc<Deployment<'a>>>>;
+
 /// What one run's template evaluations share.
 pub(crate) struct Session<'a> {
     pub symbols: Symbols,
@@ -36,7 +39,7 @@ pub(crate) struct Session<'a> {
     /// Every nested deployment built so far, by the evaluation it belongs to (the origin
     /// of its outermost template) and its name, lowercase: `reference()` reaches
     /// deployments anywhere in that evaluation by id.
-    deployments: RefCell<HashMap<(String, String), Vec<Rc<Deployment<'a>>>>>,
+    deployments: RefCell<DeploymentIndex<'a>>,
 }
 
 impl<'a> Session<'a> {
