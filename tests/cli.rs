@@ -795,3 +795,32 @@ fn a_single_template_is_checked_and_other_files_are_refused() {
             .contains("README.md: not a file peerlint reads"),
     );
 }
+
+#[test]
+fn a_single_parameter_file_or_template_reports_what_it_deploys() {
+    // A parameter file alone: the findings of its template with its values.
+    let (code, out) = stdout(peerlint().args([
+        "check",
+        "fixtures/address-overlap/invalid_arm_parameter_files/main.parameters.prod.json",
+        "--format",
+        "compact",
+    ]));
+    assert_eq!(code, 1);
+    assert!(
+        out.starts_with("fixtures/address-overlap/invalid_arm_parameter_files/main.json:42:15: error[address-overlap]")
+            && out.contains("(with main.parameters.prod.json)"),
+        "{out}"
+    );
+    // A template alone: the findings in the templates it links.
+    let (code, out) = stdout(peerlint().args([
+        "check",
+        "fixtures/cross-region/invalid_arm_linked_template/azuredeploy.json",
+        "--format",
+        "compact",
+    ]));
+    assert_eq!(code, 1);
+    assert!(
+        out.starts_with("fixtures/cross-region/invalid_arm_linked_template/nested/vnet.json:27:35: error[cross-region]"),
+        "{out}"
+    );
+}

@@ -153,6 +153,10 @@ pub(crate) fn lower(
             if let Some(i) = parameters.iter().position(|q| q.0 == p.0) {
                 used[i] = true;
             }
+            // Findings with a checked parameter file's values are reported.
+            if ws.checked[p.0.0 as usize] {
+                ws.checked[id.0 as usize] = true;
+            }
         }
         let display = ws.sources.get(*id).display.clone();
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
@@ -327,19 +331,31 @@ fn load_linked(
     templates: &[(FileId, Node)],
 ) -> BTreeMap<PathBuf, (FileId, Node)> {
     let mut out: BTreeMap<PathBuf, (FileId, Node)> = BTreeMap::new();
-    let mut pending: Vec<PathBuf> = Vec::new();
-    for (id, doc) in templates {
-        let dir = ws
-            .sources
-            .get(*id)
+    // Each file with whether a checked template links it: findings in a template that
+    // checked code deploys are reported, as in a module that checked code calls.
+    let mut pending: Vec<(PathBuf, bool)> = Vec::new();
+    let parent_dir = |ws: &Workspace<'_>, id: FileId| {
+        ws.sources
+            .get(id)
             .path
             .parent()
             .map(Path::to_path_buf)
-            .unwrap_or_default();
-        links(doc, &dir, &mut pending);
+            .unwrap_or_default()
+    };
+    for (id, doc) in templates {
+        let checked = ws.checked[id.0 as usize];
+        let mut found = Vec::new();
+        links(doc, &parent_dir(ws, *id), &mut found);
+        pending.extend(found.into_iter().map(|p| (p, checked)));
     }
-    while let Some(path) = pending.pop() {
-        if out.contains_key(&path) || out.len() >= MAX_LINKED {
+    while let Some((path, checked)) = pending.pop() {
+        if let Some((id, _)) = out.get(&path) {
+            if checked {
+                ws.checked[id.0 as usize] = true;
+            }
+            continue;
+        }
+        if out.len() >= MAX_LINKED {
             continue;
         }
         let known = ws
@@ -350,11 +366,15 @@ fn load_linked(
         let Some(id) = known.or_else(|| ws.load_file(&path)) else {
             continue;
         };
+        if checked {
+            ws.checked[id.0 as usize] = true;
+        }
         let text = ws.sources.get(id).text.clone();
         match json::parse(&text) {
             Ok(doc) => {
-                let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-                links(&doc, &dir, &mut pending);
+                let mut found = Vec::new();
+                links(&doc, &parent_dir(ws, id), &mut found);
+                pending.extend(found.into_iter().map(|p| (p, checked)));
                 out.insert(path, (id, doc));
             }
             Err((at, message)) => {
