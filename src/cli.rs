@@ -139,7 +139,8 @@ pub struct ValueArgs {
     pub resource_group: Option<String>,
 
     /// The location of that resource group (what `resourceGroup().location` returns; many
-    /// templates default their VNets' location to it).
+    /// templates default their VNets' location to it), and of deployments at subscription
+    /// scope (what `deployment().location` returns).
     #[arg(long, value_name = "REGION", help_heading = "ARM templates")]
     pub location: Option<String>,
 }

@@ -274,7 +274,13 @@ impl Lowering<'_> {
                 _ => AddressSpace::unknown(),
             }
         };
-        for p in space.prefixes.iter().filter(|p| p.net.is_none()) {
+        // An empty string is a placeholder (a parameter's default that every deployment
+        // overrides), not a mistake worth a finding; it is still not known space.
+        for p in space
+            .prefixes
+            .iter()
+            .filter(|p| p.net.is_none() && !p.text.trim().is_empty())
+        {
             self.diags.push(
                 Diagnostic::new(
                     INVALID_VALUE,

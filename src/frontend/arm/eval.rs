@@ -81,6 +81,8 @@ pub(crate) struct Target {
     pub resource_group: Value,
     pub location: Value,
     pub deployment: Value,
+    /// What `deployment().location` returns.
+    pub deployment_location: Value,
 }
 
 /// A nested deployment resource (by address) and the copy indexes of its instance.
@@ -373,6 +375,10 @@ impl<'x, 'a> Ev<'x, 'a> {
                     Value::OpenObject(BTreeMap::from([("templateLink".to_string(), link)]));
                 Value::OpenObject(BTreeMap::from([
                     ("name".to_string(), self.frame.target.deployment.clone()),
+                    (
+                        "location".to_string(),
+                        self.frame.target.deployment_location.clone(),
+                    ),
                     ("properties".to_string(), properties),
                 ]))
             }
@@ -395,6 +401,36 @@ impl<'x, 'a> Ev<'x, 'a> {
                 self.resource_id(name, &args)
             }
             "reference" => self.reference(args),
+            // Evaluated left to right, and only as far as ARM evaluates them: Bicep's
+            // `contains(o, 'k') && o.k` must not fail on an `o` without `k`.
+            "and" | "or" => {
+                let all = name == "and";
+                let mut unknown = false;
+                for a in args {
+                    let v = self.expr(a);
+                    match v.to_bool() {
+                        Ok(Some(b)) if b != all => return Value::Bool(!all),
+                        Ok(Some(_)) => {}
+                        _ if v.is_error() && !unknown => return v,
+                        _ => unknown = true,
+                    }
+                }
+                if unknown {
+                    Value::Unknown
+                } else {
+                    Value::Bool(all)
+                }
+            }
+            "coalesce" => {
+                for a in args {
+                    match self.expr(a) {
+                        Value::Null => {}
+                        Value::Unknown => return Value::Unknown,
+                        other => return other,
+                    }
+                }
+                Value::Null
+            }
             // A resource id split at `/`: its symbols are whole segments.
             "split" => {
                 let args: Vec<Value> = args.iter().map(|a| self.expr(a)).collect();
@@ -666,6 +702,12 @@ impl<'x, 'a> Ev<'x, 'a> {
             return v.clone();
         }
         let decl = self.frame.root.get("parameters").and_then(|p| p.get(&name));
+        let nullable = decl
+            .and_then(|d| d.get("nullable"))
+            .is_some_and(|n| n.kind == Json::Bool(true));
+        if nullable && decl.and_then(|d| d.get("defaultValue")).is_none() {
+            return Value::Null;
+        }
         match decl.and_then(|d| d.get("defaultValue")) {
             Some(default) => {
                 if let Some(v) = self.frame.defaults.borrow().get(&key) {
@@ -889,7 +931,29 @@ pub(crate) fn deployment_outputs<'a>(session: &Session<'a>, d: &Deployment<'a>) 
         .map(Node::members)
         .unwrap_or_default()
     {
-        let value = m.value.get("value").map_or(Value::Unknown, |v| ev.node(v));
+        let value = match m
+            .value
+            .get("copy")
+            .filter(|c| matches!(c.kind, Json::Object(_)))
+        {
+            // `"copy": { "count": …, "input": … }`: a list, one element per index.
+            Some(copy) => match (ev.count(copy.get("count")), copy.get("input")) {
+                (Some(n), Some(input)) => Value::List(
+                    (0..n as i64)
+                        .map(|i| {
+                            let copies = vec![(String::new(), i)];
+                            Ev {
+                                copies: &copies,
+                                ..ev
+                            }
+                            .node(input)
+                        })
+                        .collect(),
+                ),
+                _ => Value::Unknown,
+            },
+            None => m.value.get("value").map_or(Value::Unknown, |v| ev.node(v)),
+        };
         map.insert(
             m.name.clone(),
             Value::Object(BTreeMap::from([(

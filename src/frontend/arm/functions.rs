@@ -85,11 +85,6 @@ pub(crate) const IMPLEMENTED: &[&str] = &[
     "guid",
     "newguid",
     "utcnow",
-    "managementgroup",
-    "tenant",
-    "environment",
-    "pickzones",
-    "providers",
     "lambda",
 ];
 
@@ -345,13 +340,12 @@ pub(crate) fn call(name: &str, args: &[Value]) -> Value {
             }
             Value::Null
         }
+        // Read as templates are: comments and trailing commas are fine.
         "json" => match args {
-            [Value::String(s)] if !token::is_opaque(s) => {
-                match serde_json::from_str::<serde_json::Value>(s) {
-                    Ok(j) => Value::from_json(&j),
-                    Err(e) => Value::error(format!("json: {e}")),
-                }
-            }
+            [Value::String(s)] if !token::is_opaque(s) => match super::json::parse(s) {
+                Ok(node) => super::literal(&node),
+                Err((_, e)) => Value::error(format!("json(): {e}")),
+            },
             [_] => Value::Unknown,
             _ => arity("json"),
         },

@@ -201,6 +201,11 @@ pub(crate) fn lower(
                     .clone()
                     .map_or(Value::Unknown, Value::String),
                 deployment: Value::Unknown,
+                deployment_location: options
+                    .arm
+                    .location
+                    .clone()
+                    .map_or(Value::Unknown, Value::String),
             };
             let frame = Rc::new(Frame::new(
                 *id,
@@ -308,7 +313,7 @@ fn parameter_values(doc: &Node) -> HashMap<String, Value> {
 }
 
 /// A JSON value as a literal (parameter files hold no expressions).
-fn literal(node: &Node) -> Value {
+pub(super) fn literal(node: &Node) -> Value {
     match &node.kind {
         Json::Null => Value::Null,
         Json::Bool(b) => Value::Bool(*b),
@@ -509,6 +514,9 @@ fn make_deployment<'a>(
             resource_group_location(&ev, resource_group.as_ref())
         },
         deployment: name,
+        // A deployment at subscription (or higher) scope says where its metadata goes.
+        deployment_location: given("location")
+            .unwrap_or_else(|| deploy.deployment_location.clone()),
     };
     let label = format!("{}deployment '{shown}' > ", frame.label);
     let frame = if inner {
