@@ -6,6 +6,7 @@
 
 pub mod arm;
 pub(crate) mod convert;
+pub(crate) mod json;
 mod link;
 pub(crate) mod suggest;
 pub mod terraform;

@@ -4,8 +4,8 @@
 //! evaluated or not, as Azure validates the whole template before deploying it.
 
 use super::expr::{Classified, Expr, classify};
-use super::json::{Json, Node};
 use crate::diagnostic::{Diagnostic, Label};
+use crate::frontend::json::{Json, Node};
 use crate::frontend::suggest::closest;
 use crate::ir::Span;
 use crate::rules::input::{SYNTAX_ERROR, UNDEFINED_REFERENCE};

@@ -8,8 +8,8 @@
 
 use super::expr::{Classified, Expr, classify};
 use super::functions::{self, get_ci};
-use super::json::{Json, Node};
 use crate::diagnostic::Diagnostic;
+use crate::frontend::json::{Json, Node};
 use crate::frontend::value::{Symbols, Value};
 use crate::ir::token;
 use crate::source::FileId;

@@ -342,7 +342,7 @@ pub(crate) fn call(name: &str, args: &[Value]) -> Value {
         }
         // Read as templates are: comments and trailing commas are fine.
         "json" => match args {
-            [Value::String(s)] if !token::is_opaque(s) => match super::json::parse(s) {
+            [Value::String(s)] if !token::is_opaque(s) => match crate::frontend::json::parse(s) {
                 Ok(node) => super::literal(&node),
                 Err((_, e)) => Value::error(format!("json(): {e}")),
             },

@@ -3,8 +3,8 @@
 //! inline in a VNet; nested deployments are followed.
 
 use super::eval::{Copies, Deployment, Ev, Session, as_text, property};
-use super::json::{Json, Node};
 use crate::frontend::convert::{Field, Lowering, REST_PEERING};
+use crate::frontend::json::{Json, Node};
 use crate::frontend::value::Value;
 use crate::ir::{
     self, AddressSpace, DeploymentModel, Model, Span, Spanned, Subnet, Vnet, VnetId, VnetKey,

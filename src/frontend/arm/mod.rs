@@ -13,16 +13,16 @@ mod check;
 mod eval;
 mod expr;
 mod functions;
-mod json;
+
 mod lower;
 
 use super::{LoadOptions, Workspace};
 use crate::diagnostic::Diagnostic;
+use crate::frontend::json::{self, Json, Node};
 use crate::frontend::value::Value;
 use crate::ir::Model;
 use crate::source::FileId;
 use eval::{Copies, Deployment, Ev, Frame, Session, Target, as_text};
-use json::{Json, Node};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;

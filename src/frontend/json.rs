@@ -1,6 +1,7 @@
-//! JSON with a byte span for every value, read as Azure's CLI and PowerShell read
-//! templates: `//` and `/* */` comments, trailing commas and raw line breaks in strings are
-//! accepted. Member names compare case-insensitively, as ARM compares them.
+//! JSON with a byte span for every value (ARM templates, Terraform plans, inventories),
+//! read as Azure's CLI and PowerShell read templates: `//` and `/* */` comments, trailing
+//! commas and raw line breaks in strings are accepted. Member names compare
+//! case-insensitively, as ARM compares them.
 
 use jsonc_parser::ast::{ObjectPropName, Value as Ast};
 use jsonc_parser::common::Ranged;
