@@ -138,6 +138,11 @@ pub struct ValueArgs {
     #[arg(long, value_name = "NAME", help_heading = "ARM templates")]
     pub resource_group: Option<String>,
 
+    /// The Terraform root module a checked plan (`terraform show -json`) was made from, when
+    /// it is not the plan's own folder: findings then point at its `.tf` lines.
+    #[arg(long = "source", value_name = "DIR", help_heading = "Terraform plans")]
+    pub plan_sources: Vec<PathBuf>,
+
     /// The location of that resource group (what `resourceGroup().location` returns; many
     /// templates default their VNets' location to it), and of deployments at subscription
     /// scope (what `deployment().location` returns).
@@ -184,6 +189,7 @@ impl ValueArgs {
                 resource_group: self.resource_group.clone(),
                 location: self.location.clone(),
             },
+            plan_sources: self.plan_sources.clone(),
         }
     }
 }

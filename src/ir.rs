@@ -152,6 +152,8 @@ pub struct AddressSpace {
     pub prefixes: Vec<Prefix>,
     /// False when some prefixes could not be determined (so `prefixes` is a subset).
     pub complete: bool,
+    /// Where the setting is written, when it is.
+    pub span: Option<Span>,
 }
 
 impl AddressSpace {
@@ -159,6 +161,7 @@ impl AddressSpace {
         AddressSpace {
             prefixes: Vec::new(),
             complete: false,
+            span: None,
         }
     }
 

@@ -148,6 +148,17 @@ pub fn check_paths(
         }
         files.push((var_file.to_path_buf(), true));
     }
+    // The sources of a plan are checked with it.
+    for dir in &options.plan_sources {
+        if !dir.is_dir() {
+            return Err(frontend::DiscoverError {
+                path: dir.display().to_string(),
+                reason: "no such folder (--source names the Terraform root module of a plan)"
+                    .to_string(),
+            });
+        }
+        files.extend(frontend::discover(std::slice::from_ref(dir))?);
+    }
     for params in &options.arm.parameters {
         if !params.is_file() {
             return Err(frontend::DiscoverError {

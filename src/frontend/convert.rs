@@ -253,10 +253,12 @@ impl Lowering<'_> {
     /// that is not CIDR is reported.
     pub(crate) fn prefixes(&mut self, list: Option<Field>, single: Option<Field>) -> AddressSpace {
         let name = list.as_ref().or(single.as_ref()).map(|f| f.name.clone());
+        let written = list.as_ref().or(single.as_ref()).map(|f| f.span);
         let mut space = if let Some(strings) = self.strings(list) {
             let mut space = AddressSpace {
                 prefixes: Vec::new(),
                 complete: strings.complete,
+                span: written,
             };
             for (v, span) in strings.items {
                 match v {
@@ -270,8 +272,12 @@ impl Lowering<'_> {
                 (ir::Value::Known(text), Some(span)) => AddressSpace {
                     prefixes: vec![Prefix::new(&text, span)],
                     complete: true,
+                    span: written,
                 },
-                _ => AddressSpace::unknown(),
+                _ => AddressSpace {
+                    span: written,
+                    ..AddressSpace::unknown()
+                },
             }
         };
         // An empty string is a placeholder (a parameter's default that every deployment

@@ -8,6 +8,7 @@ pub mod arm;
 pub(crate) mod convert;
 pub(crate) mod json;
 mod link;
+mod plan;
 pub(crate) mod suggest;
 pub mod terraform;
 pub(crate) mod value;
@@ -166,6 +167,8 @@ pub struct LoadOptions<'a> {
     pub env_vars: Vec<(String, String)>,
     /// For ARM templates.
     pub arm: arm::ArmOptions,
+    /// `--source DIR`: the Terraform root module the checked plans were made from.
+    pub plan_sources: Vec<PathBuf>,
 }
 
 impl LoadOptions<'_> {
@@ -185,6 +188,7 @@ impl Default for LoadOptions<'_> {
             settings: Vec::new(),
             env_vars: Vec::new(),
             arm: arm::ArmOptions::default(),
+            plan_sources: Vec::new(),
         }
     }
 }
@@ -197,6 +201,9 @@ pub(crate) struct Workspace<'a> {
     pub diagnostics: Vec<Diagnostic>,
     pub notes: Vec<String>,
     pub notices: Vec<String>,
+    /// The model objects each Terraform root module produced, by its folder (for plans
+    /// of that root).
+    pub terraform_roots: Vec<(PathBuf, Objects)>,
     files: &'a dyn FileSource,
     cwd: Option<PathBuf>,
     known: std::collections::HashSet<PathBuf>,
@@ -298,6 +305,37 @@ fn utf16(bytes: &[u8]) -> Option<String> {
             .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
             .collect(),
     )
+}
+
+/// Ranges of the model's objects, in the order they were added.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Objects {
+    pub vnets: std::ops::Range<usize>,
+    pub subnets: std::ops::Range<usize>,
+    pub gateways: std::ops::Range<usize>,
+    pub peerings: std::ops::Range<usize>,
+}
+
+impl Objects {
+    /// The objects added to `model` since `start` was taken.
+    pub(crate) fn since(start: &Objects, model: &Model) -> Objects {
+        Objects {
+            vnets: start.vnets.end..model.vnets.len(),
+            subnets: start.subnets.end..model.subnets.len(),
+            gateways: start.gateways.end..model.gateways.len(),
+            peerings: start.peerings.end..model.peerings.len(),
+        }
+    }
+
+    /// An empty range at the end of each of the model's lists.
+    pub(crate) fn end_of(model: &Model) -> Objects {
+        Objects {
+            vnets: model.vnets.len()..model.vnets.len(),
+            subnets: model.subnets.len()..model.subnets.len(),
+            gateways: model.gateways.len()..model.gateways.len(),
+            peerings: model.peerings.len()..model.peerings.len(),
+        }
+    }
 }
 
 /// Whether a file or folder name is one Terraform (and peerlint) ignores: hidden names,
@@ -448,6 +486,7 @@ pub fn load(mut inputs: Vec<InputFile>, cwd: Option<&Path>, options: &LoadOption
         diagnostics: Vec::new(),
         notes: Vec::new(),
         notices: Vec::new(),
+        terraform_roots: Vec::new(),
         files: options.files,
         cwd: cwd.map(Path::to_path_buf),
         known: Default::default(),
@@ -478,7 +517,33 @@ pub fn load(mut inputs: Vec<InputFile>, cwd: Option<&Path>, options: &LoadOption
     }
     let mut model = Model::default();
     terraform::lower(&mut ws, terraform, options, &mut model);
-    let compiled_bicep = arm::lower(&mut ws, &json, options, &mut model);
+    // JSON: plans, ARM templates and parameter files, or something peerlint skips.
+    let mut plans = Vec::new();
+    let mut others = Vec::new();
+    for id in json {
+        let text = ws.sources.get(id).text.clone();
+        match self::json::parse(&text) {
+            Ok(doc) if plan::is_plan(&doc) => plans.push((id, doc)),
+            Ok(doc) => others.push((id, doc)),
+            // Only a file that says it is a template, parameter file or plan is reported.
+            Err((at, message)) => {
+                let lower = text.to_ascii_lowercase();
+                let says = lower.contains("deploymenttemplate.json")
+                    || lower.contains("deploymentparameters.json")
+                    || (lower.contains("\"format_version\"")
+                        && (lower.contains("\"planned_values\"")
+                            || lower.contains("\"resource_changes\"")));
+                if says {
+                    let d = arm::json_error(&ws, id, at, &message);
+                    ws.diagnostics.push(d);
+                } else {
+                    ws.checked[id.0 as usize] = false;
+                }
+            }
+        }
+    }
+    plan::lower(&mut ws, &plans, options, &mut model);
+    let compiled_bicep = arm::lower(&mut ws, others, options, &mut model);
     // Said once, unless the run has Bicep's output too (the sources sit beside it).
     if bicep > 0 && !compiled_bicep {
         ws.notices.push(format!(

@@ -61,36 +61,22 @@ fn role(doc: &Node) -> Option<Role> {
     }
 }
 
-/// Lowers every template among `files` (JSON files of any kind) into `model`. Returns
-/// whether any of them is Bicep's output.
+/// Lowers every template among `docs` (JSON documents that are not plans) into `model`.
+/// Returns whether any of them is Bicep's output.
 pub(crate) fn lower(
     ws: &mut Workspace<'_>,
-    files: &[FileId],
+    docs: Vec<(FileId, Node)>,
     options: &LoadOptions<'_>,
     model: &mut Model,
 ) -> bool {
     let mut templates: Vec<(FileId, Node)> = Vec::new();
     let mut parameters: Vec<(FileId, Node)> = Vec::new();
-    for &id in files {
-        let text = ws.sources.get(id).text.clone();
+    for (id, doc) in docs {
         // JSON that is not ARM's is skipped: not counted among the checked files.
-        match json::parse(&text) {
-            Ok(doc) => match role(&doc) {
-                Some(Role::Template) => templates.push((id, doc)),
-                Some(Role::Parameters) => parameters.push((id, doc)),
-                None => ws.checked[id.0 as usize] = false,
-            },
-            // Only a file that says it is a template or parameter file is reported.
-            Err((at, message)) => {
-                let lower = text.to_ascii_lowercase();
-                if lower.contains("deploymenttemplate.json")
-                    || lower.contains("deploymentparameters.json")
-                {
-                    ws.diagnostics.push(json_error(ws, id, at, &message));
-                } else {
-                    ws.checked[id.0 as usize] = false;
-                }
-            }
+        match role(&doc) {
+            Some(Role::Template) => templates.push((id, doc)),
+            Some(Role::Parameters) => parameters.push((id, doc)),
+            None => ws.checked[id.0 as usize] = false,
         }
     }
     let linked_docs = load_linked(ws, &templates);
@@ -257,7 +243,7 @@ pub(crate) fn lower(
     })
 }
 
-fn json_error(ws: &Workspace<'_>, id: FileId, at: usize, message: &str) -> Diagnostic {
+pub(crate) fn json_error(ws: &Workspace<'_>, id: FileId, at: usize, message: &str) -> Diagnostic {
     super::syntax_error_at(
         &ws.sources,
         id,
@@ -312,8 +298,8 @@ fn parameter_values(doc: &Node) -> HashMap<String, Value> {
     out
 }
 
-/// A JSON value as a literal (parameter files hold no expressions).
-pub(super) fn literal(node: &Node) -> Value {
+/// A JSON value as a literal (parameter files and plans hold no expressions).
+pub(crate) fn literal(node: &Node) -> Value {
     match &node.kind {
         Json::Null => Value::Null,
         Json::Bool(b) => Value::Bool(*b),

@@ -154,7 +154,10 @@ pub(crate) fn lower(
         let inputs = values.for_root(&root.dir, &ws.sources, options);
         let session = Session::new(&modules, root.dir.clone(), model.symbols.len() as u32);
         let ev = Evaluator::root(&session, root, inputs);
+        let start = super::Objects::end_of(model);
         lower::lower_module(&ev, model, &mut ws.diagnostics);
+        ws.terraform_roots
+            .push((root.dir.clone(), super::Objects::since(&start, model)));
         ws.diagnostics.extend(session.take_diagnostics());
         model.symbols.extend(session.symbols());
         ws.notes.extend(session.notes());

@@ -1,0 +1,424 @@
+//! The plan frontend: `terraform show -json` output → the peering model.
+//!
+//! A plan states what Terraform will create, change and keep (`planned_values`, child
+//! modules and instance keys included), what exists now (`prior_state`, with the data
+//! sources read while planning), and each resource's change (`resource_changes`: the
+//! actions, the values before, and which values are known only after apply). Values known
+//! only after apply, such as a new VNet's `id`, are followed through the configuration's
+//! references (`configuration`): a new peering's `remote_virtual_network_id` that
+//! references `azurerm_virtual_network.hub.id`, or `var.hub_id` of a module whose call
+//! passes `module.hub.id`, is the id of that VNet.
+
+mod merge;
+mod refs;
+
+use super::convert::{Field, Lowering, PeeringSpelling, REST_PEERING};
+use super::json::{Json, Node};
+use super::value::Value;
+use super::{LoadOptions, Objects, Workspace};
+use crate::diagnostic::Diagnostic;
+use crate::ir::{
+    self, AddressSpace, DeploymentModel, Model, Span, Subnet, Syntax, Vnet, VnetId, VnetKey,
+    VnetRef,
+};
+use crate::resource_id::{ResourceId, parse_resource_group};
+use crate::source::FileId;
+use refs::Plan;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// Whether a JSON document is a plan (`format_version` with planned values or changes).
+pub(crate) fn is_plan(doc: &Node) -> bool {
+    doc.get("format_version").is_some()
+        && (doc.get("planned_values").is_some() || doc.get("resource_changes").is_some())
+}
+
+/// A resource instance of a plan, with where its values are written.
+pub(crate) struct Resource<'d> {
+    /// `module.spoke["b"].azurerm_virtual_network.this[0]`.
+    pub address: String,
+    /// The module instance it belongs to: `module.spoke["b"]`, or `` for the root.
+    pub module: String,
+    pub data: bool,
+    pub ty: String,
+    /// `type.name`, without module or index.
+    pub local: String,
+    pub values: &'d Node,
+    /// The resource's object in the plan.
+    pub node: &'d Node,
+    /// Which values are known only after apply (mirrors `values`).
+    pub after_unknown: Option<&'d Node>,
+    /// The planned actions (`create`, `update`, `delete`, …).
+    #[allow(dead_code)] // Read by the address-change check, still to come.
+    pub actions: Vec<String>,
+    /// The values before the change, for updates.
+    #[allow(dead_code)] // Read by the address-change check, still to come.
+    pub before: Option<&'d Node>,
+}
+
+/// Lowers every plan into `model`. A plan whose Terraform sources were lowered too (the
+/// root module in the plan's folder, or in a `--source` folder) is merged into them.
+pub(crate) fn lower(
+    ws: &mut Workspace<'_>,
+    plans: &[(FileId, Node)],
+    options: &LoadOptions<'_>,
+    model: &mut Model,
+) {
+    for (file, doc) in plans {
+        let name = ws.sources.get(*file).display.clone();
+        let plan = Plan::new(*file, name, doc, model.symbols.len() as u32);
+        let start = Objects::end_of(model);
+        let mut diags: Vec<(String, Vec<Diagnostic>)> = Vec::new();
+        for (i, r) in plan.resources.iter().enumerate() {
+            let lower: fn(&mut Cx<'_, '_>, &mut Model) = match (r.data, r.ty.as_str()) {
+                (false, "azurerm_virtual_network") => lower_vnet,
+                (true, "azurerm_virtual_network") => lower_vnet,
+                (false, "azurerm_subnet") => lower_subnet,
+                (false, "azurerm_virtual_network_gateway") => lower_gateway,
+                (false, "azurerm_virtual_network_peering") => lower_peering,
+                (false, "azapi_resource") => lower_azapi,
+                _ => continue,
+            };
+            let header = r
+                .node
+                .member("address")
+                .map_or(Span::new(*file, r.node.span.clone()), |m| {
+                    Span::new(*file, m.name_span.start..m.value.span.end)
+                });
+            let mut own = Vec::new();
+            let mut cx = Cx {
+                plan: &plan,
+                r,
+                index: i,
+                low: Lowering {
+                    label: r.address.clone(),
+                    header,
+                    diags: &mut own,
+                    syntax: Syntax::Hcl,
+                },
+            };
+            lower(&mut cx, model);
+            diags.push((r.address.clone(), own));
+        }
+        model.symbols.extend(plan.symbols.descriptions());
+        let lowered = Objects::since(&start, model);
+        let dir = super::normalize(ws.sources.get(*file).path.parent().unwrap_or(Path::new("")));
+        let dirs: Vec<PathBuf> = if options.plan_sources.is_empty() {
+            vec![dir]
+        } else {
+            options
+                .plan_sources
+                .iter()
+                .map(|d| super::normalize(d))
+                .collect()
+        };
+        let source = ws
+            .terraform_roots
+            .iter()
+            .find(|(root, _)| dirs.contains(root))
+            .map(|(_, objects)| objects.clone());
+        let merged = match source {
+            Some(source) => merge::merge(model, &source, &lowered),
+            None => Default::default(),
+        };
+        // What the sources report about a resource, they report at its `.tf` lines.
+        for (label, own) in diags {
+            if !merged.contains(&label) {
+                ws.diagnostics.extend(own);
+            }
+        }
+    }
+}
+
+/// One resource instance being lowered.
+struct Cx<'x, 'd> {
+    plan: &'x Plan<'d>,
+    r: &'x Resource<'d>,
+    index: usize,
+    low: Lowering<'x>,
+}
+
+impl Cx<'_, '_> {
+    fn file(&self) -> FileId {
+        self.plan.file
+    }
+
+    /// An attribute (`a.b.c` for nested objects and blocks): its planned value, unknown
+    /// when Terraform knows it only after apply, and followed through the configuration's
+    /// references then.
+    fn attr(&self, path: &str) -> Option<Field> {
+        let value = self.plan.value(self.index, path);
+        let node = self.plan.node_of(self.r.values, path);
+        if node.is_none() && matches!(value, Value::Null) {
+            return None;
+        }
+        let file = self.file();
+        let (span, value_span) = match &node {
+            Some((member_span, n)) => (
+                Span::new(file, member_span.clone()),
+                Span::new(file, n.span.clone()),
+            ),
+            None => (self.low.header, self.low.header),
+        };
+        let element_spans = match (node.map(|(_, n)| &n.kind), &value) {
+            (Some(Json::Array(items)), Value::List(l)) if items.len() == l.len() => Some(
+                items
+                    .iter()
+                    .map(|i| Span::new(file, i.span.clone()))
+                    .collect(),
+            ),
+            _ => None,
+        };
+        Some(Field {
+            name: path.to_string(),
+            value,
+            span,
+            value_span,
+            element_spans,
+            reported: false,
+        })
+    }
+
+    /// The number of elements of a list attribute (nested blocks).
+    fn len(&self, path: &str) -> usize {
+        match self.plan.value(self.index, path) {
+            Value::List(l) => l.len(),
+            _ => 0,
+        }
+    }
+
+    /// The subscription the resource is in: its id's, or its provider's.
+    fn subscription(&self) -> ir::Subscription {
+        if let Ok(Some(id)) = self.plan.value(self.index, "id").to_str()
+            && let Some((sub, _)) = parse_resource_group(&id)
+        {
+            return sub;
+        }
+        match self.plan.subscription(self.index) {
+            Value::String(s) => ir::token::subscription(&s),
+            Value::Symbol(n) => ir::token::subscription(&ir::token::symbol(n)),
+            _ => ir::Subscription::Unknown,
+        }
+    }
+}
+
+fn lower_vnet(cx: &mut Cx<'_, '_>, model: &mut Model) {
+    let name = cx.attr("name");
+    let name = name.as_ref().and_then(|f| cx.low.identity(f)).into();
+    let rg = cx.attr("resource_group_name");
+    let resource_group = rg.as_ref().and_then(|f| cx.low.identity(f)).into();
+    let location = cx.attr("location");
+    let location = cx.low.location(location);
+    let space = cx.attr("address_space");
+    let address_space = cx.low.prefixes(space, None);
+    let id = VnetId(model.vnets.len() as u32);
+    model.vnets.push(Vnet {
+        label: cx.low.label.clone(),
+        name,
+        resource_group,
+        subscription: cx.subscription(),
+        location,
+        address_space,
+        model: DeploymentModel::ResourceManager,
+        existing: cx.r.data,
+        origin: cx.low.header,
+        subnets: Vec::new(),
+        gateways: Vec::new(),
+    });
+    for i in 0..cx.len("subnet") {
+        let block = format!("subnet.{i}");
+        let name = cx.attr(&format!("{block}.name"));
+        let name = name.as_ref().and_then(|f| cx.low.identity(f));
+        let list = cx.attr(&format!("{block}.address_prefixes"));
+        let single = cx.attr(&format!("{block}.address_prefix"));
+        let address_prefixes = cx.low.prefixes(list, single);
+        let origin = cx
+            .plan
+            .node_of(cx.r.values, &block)
+            .map_or(cx.low.header, |(s, _)| Span::new(cx.file(), s));
+        let mut vnet = VnetRef::new(ir::Value::Unknown, origin);
+        vnet.resolved = Some(id);
+        model.subnets.push(Subnet {
+            label: format!("{} (subnet block)", cx.low.label),
+            name: name.into(),
+            vnet,
+            address_prefixes,
+            origin,
+        });
+    }
+}
+
+/// The VNet a resource names with `virtual_network_name` and `resource_group_name`.
+fn vnet_by_name(cx: &mut Cx<'_, '_>) -> VnetRef {
+    let name = cx.attr("virtual_network_name");
+    let span = name.as_ref().map_or(cx.low.header, |f| f.span);
+    let name = name.as_ref().and_then(|f| cx.low.identity(f));
+    let rg = cx.attr("resource_group_name");
+    let rg = rg.as_ref().and_then(|f| cx.low.identity(f));
+    let target = match (name, rg) {
+        (Some(name), Some(resource_group)) => ir::Value::Known(VnetKey {
+            subscription: cx.subscription(),
+            resource_group,
+            name,
+            model: None,
+        }),
+        _ => ir::Value::Unknown,
+    };
+    VnetRef::new(target, span)
+}
+
+fn lower_subnet(cx: &mut Cx<'_, '_>, model: &mut Model) {
+    let name = cx.attr("name");
+    let name = name.as_ref().and_then(|f| cx.low.identity(f));
+    let vnet = vnet_by_name(cx);
+    let list = cx.attr("address_prefixes");
+    let single = cx.attr("address_prefix");
+    let address_prefixes = cx.low.prefixes(list, single);
+    model.subnets.push(Subnet {
+        label: cx.low.label.clone(),
+        name: name.into(),
+        vnet,
+        address_prefixes,
+        origin: cx.low.header,
+    });
+}
+
+fn lower_gateway(cx: &mut Cx<'_, '_>, model: &mut Model) {
+    let name = cx.attr("name");
+    let kind = cx.attr("type");
+    let sku = cx.attr("sku");
+    let subnets = (0..cx.len("ip_configuration"))
+        .filter_map(|i| cx.attr(&format!("ip_configuration.{i}.subnet_id")))
+        .collect();
+    cx.low.push_gateway(model, name, kind, sku, subnets);
+}
+
+/// The azurerm provider's spelling of a peering's settings.
+const AZURERM_PEERING: PeeringSpelling = PeeringSpelling {
+    access: "allow_virtual_network_access",
+    forwarded: "allow_forwarded_traffic",
+    transit: "allow_gateway_transit",
+    remote_gateways: "use_remote_gateways",
+    complete_vnets: "peer_complete_virtual_networks_enabled",
+    ipv6_only: "only_ipv6_peering_enabled",
+    local_subnets: "local_subnet_names",
+    remote_subnets: "remote_subnet_names",
+};
+
+fn lower_peering(cx: &mut Cx<'_, '_>, model: &mut Model) {
+    let name = cx.attr("name");
+    let local = vnet_by_name(cx);
+    let remote = cx.attr("remote_virtual_network_id");
+    let remote = cx.low.vnet_ref(remote, "a virtual network id");
+    let settings: Vec<(&str, Field)> = AZURERM_PEERING
+        .settings()
+        .into_iter()
+        .filter_map(|n| Some((n, cx.attr(n)?)))
+        .collect();
+    cx.low
+        .push_peering(model, name, local, remote, &AZURERM_PEERING, |_, n| {
+            settings
+                .iter()
+                .find(|(k, _)| *k == n)
+                .map(|(_, f)| f.clone())
+        });
+}
+
+/// An `azapi_resource` of a REST type peerlint reads, its properties in `body`.
+fn lower_azapi(cx: &mut Cx<'_, '_>, model: &mut Model) {
+    let ty = match cx.plan.value(cx.index, "type").to_str() {
+        Ok(Some(t)) => t.split('@').next().unwrap_or_default().to_ascii_lowercase(),
+        _ => return,
+    };
+    cx.low.syntax = Syntax::Hcl;
+    let parent = cx.attr("parent_id");
+    let parent_text = parent.as_ref().and_then(|f| cx.low.id_text(f));
+    match ty.as_str() {
+        "microsoft.network/virtualnetworks" | "microsoft.classicnetwork/virtualnetworks" => {
+            let kind = if ty.starts_with("microsoft.classicnetwork") {
+                DeploymentModel::Classic
+            } else {
+                DeploymentModel::ResourceManager
+            };
+            let name = cx.attr("name");
+            let name = name.as_ref().and_then(|f| cx.low.identity(f)).into();
+            let (subscription, resource_group) =
+                match parent_text.as_deref().and_then(parse_resource_group) {
+                    Some((s, rg)) => (s, ir::Value::Known(rg)),
+                    None => (ir::Subscription::Unknown, ir::Value::Unknown),
+                };
+            let location = cx.attr("location");
+            let location = cx.low.location(location);
+            let prefixes = cx.attr("body.properties.addressSpace.addressPrefixes");
+            let address_space = match prefixes {
+                Some(f) => cx.low.prefixes(Some(f), None),
+                None => AddressSpace::unknown(),
+            };
+            model.vnets.push(Vnet {
+                label: cx.low.label.clone(),
+                name,
+                resource_group,
+                subscription,
+                location,
+                address_space,
+                model: kind,
+                existing: false,
+                origin: cx.low.header,
+                subnets: Vec::new(),
+                gateways: Vec::new(),
+            });
+        }
+        "microsoft.network/virtualnetworks/subnets" => {
+            let name = cx.attr("name");
+            let name = name.as_ref().and_then(|f| cx.low.identity(f));
+            let vnet = VnetRef::new(
+                parent_text
+                    .as_deref()
+                    .and_then(ResourceId::parse)
+                    .and_then(|id| id.vnet_key())
+                    .map_or(ir::Value::Unknown, ir::Value::Known),
+                parent.as_ref().map_or(cx.low.header, |f| f.span),
+            );
+            let list = cx.attr("body.properties.addressPrefixes");
+            let single = cx.attr("body.properties.addressPrefix");
+            let address_prefixes = cx.low.prefixes(list, single);
+            model.subnets.push(Subnet {
+                label: cx.low.label.clone(),
+                name: name.into(),
+                vnet,
+                address_prefixes,
+                origin: cx.low.header,
+            });
+        }
+        "microsoft.network/virtualnetworks/virtualnetworkpeerings" => {
+            let name = cx.attr("name");
+            let local = cx.low.vnet_ref(parent, "a virtual network id");
+            let remote = cx.attr("body.properties.remoteVirtualNetwork.id");
+            let remote = cx.low.vnet_ref(remote, "a virtual network id");
+            let settings: HashMap<&str, Field> = REST_PEERING
+                .settings()
+                .into_iter()
+                .filter_map(|n| Some((n, cx.attr(&format!("body.properties.{n}"))?)))
+                .collect();
+            cx.low
+                .push_peering(model, name, local, remote, &REST_PEERING, |_, n| {
+                    settings.get(n).cloned()
+                });
+        }
+        "microsoft.network/virtualnetworkgateways" => {
+            let name = cx.attr("name");
+            let kind = cx.attr("body.properties.gatewayType");
+            let sku = cx.attr("body.properties.sku.name");
+            let count = cx.len("body.properties.ipConfigurations");
+            let subnets = (0..count)
+                .filter_map(|i| {
+                    cx.attr(&format!(
+                        "body.properties.ipConfigurations.{i}.properties.subnet.id"
+                    ))
+                })
+                .collect();
+            cx.low.push_gateway(model, name, kind, sku, subnets);
+        }
+        _ => {}
+    }
+}
