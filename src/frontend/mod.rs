@@ -204,6 +204,8 @@ pub(crate) struct Workspace<'a> {
     /// The model objects each Terraform root module produced, by its folder (for plans
     /// of that root).
     pub terraform_roots: Vec<(PathBuf, Objects)>,
+    /// The variable values of the one plan made from a root module, by its folder.
+    pub plan_inputs: std::collections::HashMap<PathBuf, Vec<(String, value::Value)>>,
     files: &'a dyn FileSource,
     cwd: Option<PathBuf>,
     known: std::collections::HashSet<PathBuf>,
@@ -487,6 +489,7 @@ pub fn load(mut inputs: Vec<InputFile>, cwd: Option<&Path>, options: &LoadOption
         notes: Vec::new(),
         notices: Vec::new(),
         terraform_roots: Vec::new(),
+        plan_inputs: Default::default(),
         files: options.files,
         cwd: cwd.map(Path::to_path_buf),
         known: Default::default(),
@@ -516,7 +519,6 @@ pub fn load(mut inputs: Vec<InputFile>, cwd: Option<&Path>, options: &LoadOption
         }
     }
     let mut model = Model::default();
-    terraform::lower(&mut ws, terraform, options, &mut model);
     // JSON: plans, ARM templates and parameter files, or something peerlint skips.
     let mut plans = Vec::new();
     let mut others = Vec::new();
@@ -542,6 +544,9 @@ pub fn load(mut inputs: Vec<InputFile>, cwd: Option<&Path>, options: &LoadOption
             }
         }
     }
+    // A plan beside its sources: the root module is evaluated with the plan's variables.
+    ws.plan_inputs = plan::root_inputs(&ws, &plans, options);
+    terraform::lower(&mut ws, terraform, options, &mut model);
     plan::lower(&mut ws, &plans, options, &mut model);
     let compiled_bicep = arm::lower(&mut ws, others, options, &mut model);
     // Said once, unless the run has Bicep's output too (the sources sit beside it).

@@ -56,6 +56,57 @@ pub(crate) struct Resource<'d> {
     pub before: Option<&'d Node>,
 }
 
+/// The root module folders a plan may have been made from: the `--source` folders, or the
+/// plan's own.
+fn source_dirs(ws: &Workspace<'_>, file: FileId, options: &LoadOptions<'_>) -> Vec<PathBuf> {
+    if options.plan_sources.is_empty() {
+        let path = &ws.sources.get(file).path;
+        vec![super::normalize(path.parent().unwrap_or(Path::new("")))]
+    } else {
+        options.plan_sources.iter().map(|d| super::normalize(d)).collect()
+    }
+}
+
+/// The plans made from each root module folder.
+fn plans_by_root<'p>(
+    ws: &Workspace<'_>,
+    plans: &'p [(FileId, Node)],
+    options: &LoadOptions<'_>,
+) -> HashMap<PathBuf, Vec<&'p (FileId, Node)>> {
+    let mut by_dir: HashMap<PathBuf, Vec<&(FileId, Node)>> = HashMap::new();
+    for p in plans {
+        for dir in source_dirs(ws, p.0, options) {
+            by_dir.entry(dir).or_default().push(p);
+        }
+    }
+    by_dir
+}
+
+/// The variable values of the one plan made from each root module folder, for the
+/// Terraform frontend to evaluate that root with.
+pub(crate) fn root_inputs(
+    ws: &Workspace<'_>,
+    plans: &[(FileId, Node)],
+    options: &LoadOptions<'_>,
+) -> HashMap<PathBuf, Vec<(String, Value)>> {
+    plans_by_root(ws, plans, options)
+        .into_iter()
+        .filter_map(|(dir, plans)| {
+            let [(_, doc)] = plans.as_slice() else {
+                return None;
+            };
+            let values = doc
+                .get("variables")
+                .map(Node::members)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|m| Some((m.name.clone(), super::arm::literal(m.value.get("value")?))))
+                .collect();
+            Some((dir, values))
+        })
+        .collect()
+}
+
 /// Lowers every plan into `model`. A plan whose Terraform sources were lowered too (the
 /// root module in the plan's folder, or in a `--source` folder) is merged into them.
 pub(crate) fn lower(
@@ -64,6 +115,10 @@ pub(crate) fn lower(
     options: &LoadOptions<'_>,
     model: &mut Model,
 ) {
+    let by_root: HashMap<PathBuf, usize> = plans_by_root(ws, plans, options)
+        .into_iter()
+        .map(|(dir, p)| (dir, p.len()))
+        .collect();
     for (file, doc) in plans {
         let name = ws.sources.get(*file).display.clone();
         let plan = Plan::new(*file, name, doc, model.symbols.len() as u32);
@@ -102,20 +157,13 @@ pub(crate) fn lower(
         }
         model.symbols.extend(plan.symbols.descriptions());
         let lowered = Objects::since(&start, model);
-        let dir = super::normalize(ws.sources.get(*file).path.parent().unwrap_or(Path::new("")));
-        let dirs: Vec<PathBuf> = if options.plan_sources.is_empty() {
-            vec![dir]
-        } else {
-            options
-                .plan_sources
-                .iter()
-                .map(|d| super::normalize(d))
-                .collect()
-        };
+        // Merged when the plan is the only one of its root: two plans of one root (dev and
+        // prod) describe different estates.
+        let dirs = source_dirs(ws, *file, options);
         let source = ws
             .terraform_roots
             .iter()
-            .find(|(root, _)| dirs.contains(root))
+            .find(|(root, _)| dirs.contains(root) && by_root.get(root) == Some(&1))
             .map(|(_, objects)| objects.clone());
         let merged = match source {
             Some(source) => merge::merge(model, &source, &lowered),

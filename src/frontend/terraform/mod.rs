@@ -151,7 +151,8 @@ pub(crate) fn lower(
         .filter(|m| checked_dirs.contains(&m.dir) && !called.contains(&m.dir))
         .collect();
     for root in roots {
-        let inputs = values.for_root(&root.dir, &ws.sources, options);
+        let plan = ws.plan_inputs.get(&root.dir).map(Vec::as_slice);
+        let inputs = values.for_root(&root.dir, &ws.sources, options, plan);
         let session = Session::new(&modules, root.dir.clone(), model.symbols.len() as u32);
         let ev = Evaluator::root(&session, root, inputs);
         let start = super::Objects::end_of(model);

@@ -48,6 +48,7 @@ impl Values {
         dir: &Path,
         sources: &SourceMap,
         options: &LoadOptions<'_>,
+        plan: Option<&[(String, Value)]>,
     ) -> Inputs {
         let mut inputs: Inputs = HashMap::new();
         for (name, value) in &options.env_vars {
@@ -84,6 +85,10 @@ impl Values {
                     inputs.insert(name.clone(), Input::Text(value.clone()));
                 }
             }
+        }
+        // The values a plan of this root was made with: what Terraform used in the end.
+        if let Some(values) = plan {
+            set(&mut inputs, values);
         }
         inputs
     }
