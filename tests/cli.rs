@@ -824,3 +824,37 @@ fn a_single_parameter_file_or_template_reports_what_it_deploys() {
         "{out}"
     );
 }
+
+#[test]
+fn a_binary_plan_says_how_to_convert_it() {
+    let dir = scratch("binary-plan");
+    // A zip archive's local header naming its first entry `tfplan`, as `terraform plan
+    // -out` writes.
+    let mut bytes = b"PK\x03\x04".to_vec();
+    bytes.extend([0u8; 22]);
+    bytes.extend([6, 0, 0, 0]);
+    bytes.extend(b"tfplan\x00\x01binary");
+    std::fs::write(dir.join("tfplan"), bytes).unwrap();
+    let (code, out) = stdout(
+        Command::cargo_bin("peerlint")
+            .unwrap()
+            .current_dir(&dir)
+            .args(["check", "tfplan", "--format", "compact"]),
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        out,
+        "tfplan:1:1: error[syntax-error]: a binary Terraform plan: peerlint reads plans as JSON\n"
+    );
+    let out = Command::cargo_bin("peerlint")
+        .unwrap()
+        .current_dir(&dir)
+        .args(["check", "tfplan"])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .contains("terraform show -json tfplan > tfplan.json")
+    );
+}

@@ -233,6 +233,22 @@ impl Workspace<'_> {
                 return None;
             }
         };
+        if is_binary_plan(&bytes) {
+            let id = self.sources.add(SourceFile::new(path, display, ""));
+            self.checked.push(input.checked);
+            let name = self.sources.get(id).display.clone();
+            self.diagnostics.push(
+                Diagnostic::new(
+                    SYNTAX_ERROR,
+                    "a binary Terraform plan: peerlint reads plans as JSON",
+                    Label::new(Span::new(id, 0..0), "binary plan"),
+                )
+                .with_help(format!(
+                    "convert it with `terraform show -json {name} > {name}.json`, and check the JSON"
+                )),
+            );
+            return None;
+        }
         let json = kind_of(&path) == Some(Kind::Json);
         // Windows PowerShell writes UTF-16 by default, and Azure's tools read it.
         let bytes = match json.then(|| utf16(&bytes)).flatten() {
@@ -307,6 +323,23 @@ fn utf16(bytes: &[u8]) -> Option<String> {
             .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
             .collect(),
     )
+}
+
+/// Whether bytes are a binary plan (`terraform plan -out`): a zip archive holding `tfplan`.
+fn is_binary_plan(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"PK\x03\x04")
+        && bytes[..bytes.len().min(4096)]
+            .windows(6)
+            .any(|w| w == b"tfplan")
+}
+
+/// Whether a file on disk is a binary plan.
+fn file_is_binary_plan(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(4096).read_to_end(&mut head))
+        .is_ok_and(|_| is_binary_plan(&head))
 }
 
 /// Ranges of the model's objects, in the order they were added.
@@ -388,10 +421,10 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>, DiscoverError
                 }
             }
         } else {
-            if kind_of(root).is_none() {
+            if kind_of(root).is_none() && !file_is_binary_plan(root) {
                 return Err(DiscoverError {
                     path: root.display().to_string(),
-                    reason: "not a file peerlint reads (Terraform `.tf`, `.tf.json`, `.tfvars`; ARM template `.json`)".to_string(),
+                    reason: "not a file peerlint reads (Terraform `.tf`, `.tf.json`, `.tfvars`; a plan as JSON; ARM template `.json`)".to_string(),
                 });
             }
             found.insert(normalize(root), true);

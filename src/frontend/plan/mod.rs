@@ -63,7 +63,11 @@ fn source_dirs(ws: &Workspace<'_>, file: FileId, options: &LoadOptions<'_>) -> V
         let path = &ws.sources.get(file).path;
         vec![super::normalize(path.parent().unwrap_or(Path::new("")))]
     } else {
-        options.plan_sources.iter().map(|d| super::normalize(d)).collect()
+        options
+            .plan_sources
+            .iter()
+            .map(|d| super::normalize(d))
+            .collect()
     }
 }
 
