@@ -138,6 +138,12 @@ pub struct ValueArgs {
     #[arg(long, value_name = "NAME", help_heading = "ARM templates")]
     pub resource_group: Option<String>,
 
+    /// What Azure already has (repeatable): `az network vnet list -o json`, `az network vnet
+    /// peering list -o json`, or REST resources (`az rest`, Resource Graph). Fills in the
+    /// VNets the code reads or names by id, and adds the peerings that exist.
+    #[arg(long, value_name = "FILE", help_heading = "Deployed estate")]
+    pub inventory: Vec<PathBuf>,
+
     /// The Terraform root module a checked plan (`terraform show -json`) was made from, when
     /// it is not the plan's own folder: findings then point at its `.tf` lines.
     #[arg(long = "source", value_name = "DIR", help_heading = "Terraform plans")]
@@ -190,6 +196,7 @@ impl ValueArgs {
                 location: self.location.clone(),
             },
             plan_sources: self.plan_sources.clone(),
+            inventory: self.inventory.clone(),
         }
     }
 }

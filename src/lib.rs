@@ -159,6 +159,15 @@ pub fn check_paths(
         }
         files.extend(frontend::discover(std::slice::from_ref(dir))?);
     }
+    for inventory in &options.inventory {
+        if !inventory.is_file() {
+            return Err(frontend::DiscoverError {
+                path: inventory.display().to_string(),
+                reason: "no such inventory file".to_string(),
+            });
+        }
+        files.push((inventory.to_path_buf(), false));
+    }
     for params in &options.arm.parameters {
         if !params.is_file() {
             return Err(frontend::DiscoverError {

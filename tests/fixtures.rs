@@ -84,10 +84,20 @@ fn fixtures() {
                 entry.1 += 1;
             }
             let rel = case.strip_prefix(manifest).unwrap().to_path_buf();
-            let options = LoadOptions {
+            // `args.txt`: options the case is checked with (`--inventory FILE`, `--source
+            // DIR`), paths relative to the case.
+            let mut options = LoadOptions {
                 files: &Disk,
                 ..LoadOptions::default()
             };
+            let args = std::fs::read_to_string(case.join("args.txt")).unwrap_or_default();
+            for line in args.lines().map(str::trim).filter(|l| !l.is_empty()) {
+                match line.split_once(' ') {
+                    Some(("--inventory", file)) => options.inventory.push(rel.join(file)),
+                    Some(("--source", dir)) => options.plan_sources.push(rel.join(dir)),
+                    _ => panic!("{rel:?}/args.txt: unknown option line {line:?}"),
+                }
+            }
             let outcome = peerlint::check_paths(
                 std::slice::from_ref(&rel),
                 &Config::default(),

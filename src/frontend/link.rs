@@ -61,6 +61,20 @@ pub(crate) fn link(model: &mut Model) {
     }
 }
 
+/// The one VNet of the model a key names, as the linker would resolve it.
+pub(crate) fn find(model: &Model, key: &VnetKey) -> Option<VnetId> {
+    let mut index: Index = HashMap::new();
+    for (i, v) in model.vnets.iter().enumerate() {
+        if let (Some(rg), Some(name)) = (v.resource_group.known(), v.name.known()) {
+            index
+                .entry((rg.to_lowercase(), name.to_lowercase()))
+                .or_default()
+                .push(VnetId(i as u32));
+        }
+    }
+    resolve(model, &index, key)
+}
+
 fn resolve(model: &Model, index: &Index, key: &VnetKey) -> Option<VnetId> {
     let candidates: Vec<VnetId> = index
         .get(&(key.resource_group.to_lowercase(), key.name.to_lowercase()))?

@@ -6,6 +6,7 @@
 
 pub mod arm;
 pub(crate) mod convert;
+mod inventory;
 pub(crate) mod json;
 mod link;
 mod plan;
@@ -169,6 +170,8 @@ pub struct LoadOptions<'a> {
     pub arm: arm::ArmOptions,
     /// `--source DIR`: the Terraform root module the checked plans were made from.
     pub plan_sources: Vec<PathBuf>,
+    /// `--inventory FILE`: what Azure already has.
+    pub inventory: Vec<PathBuf>,
 }
 
 impl LoadOptions<'_> {
@@ -189,6 +192,7 @@ impl Default for LoadOptions<'_> {
             env_vars: Vec::new(),
             arm: arm::ArmOptions::default(),
             plan_sources: Vec::new(),
+            inventory: Vec::new(),
         }
     }
 }
@@ -535,11 +539,16 @@ pub fn load(mut inputs: Vec<InputFile>, cwd: Option<&Path>, options: &LoadOption
         let explicit_vars = options
             .var_files()
             .any(|v| normalize(v) == normalize(&input.path));
+        let inventory = options
+            .inventory
+            .iter()
+            .any(|v| normalize(v) == normalize(&input.path));
         let Some(id) = ws.add(input) else {
             continue;
         };
         match kind {
             _ if explicit_vars => terraform.var_files.push(id),
+            _ if inventory => json.push(id),
             Some(Kind::Terraform | Kind::TerraformJson) => terraform.tf.push(id),
             Some(Kind::TfVars) => terraform.auto_vars.push(id),
             Some(Kind::Json) => json.push(id),
@@ -555,8 +564,20 @@ pub fn load(mut inputs: Vec<InputFile>, cwd: Option<&Path>, options: &LoadOption
     // JSON: plans, ARM templates and parameter files, or something peerlint skips.
     let mut plans = Vec::new();
     let mut others = Vec::new();
+    let mut inventories = Vec::new();
     for id in json {
         let text = ws.sources.get(id).text.clone();
+        let path = normalize(&ws.sources.get(id).path);
+        if options.inventory.iter().any(|p| normalize(p) == path) {
+            match self::json::parse(&text) {
+                Ok(doc) => inventories.push((id, doc)),
+                Err((at, message)) => {
+                    let d = arm::json_error(&ws, id, at, &message);
+                    ws.diagnostics.push(d);
+                }
+            }
+            continue;
+        }
         match self::json::parse(&text) {
             Ok(doc) if plan::is_plan(&doc) => plans.push((id, doc)),
             Ok(doc) => others.push((id, doc)),
@@ -589,6 +610,7 @@ pub fn load(mut inputs: Vec<InputFile>, cwd: Option<&Path>, options: &LoadOption
             if bicep == 1 { " is" } else { "s are" }
         ));
     }
+    inventory::apply(&mut ws, &inventories, &mut model);
     link::link(&mut model);
     Loaded {
         sources: ws.sources,

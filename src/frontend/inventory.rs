@@ -1,0 +1,335 @@
+//! The inventory frontend: what Azure already has, from `--inventory` files.
+//!
+//! Reads VNets and peerings in the Azure CLI's flattened shape (`az network vnet list -o
+//! json`, `az network vnet peering list -o json`, `az network vnet show`) and in the REST
+//! shape with `properties` (`az rest`, Resource Graph exports, `{"value": [...]}` lists).
+//! Inventory VNets fill in what the code leaves unknown (the address space and location
+//! of a VNet the code only reads or names by id); a VNet no checked file declares joins
+//! the model, with its peerings and, when its `GatewaySubnet` is in use, its gateway. The
+//! code wins where both describe the same VNet: the code is the change under review.
+
+use super::Workspace;
+use super::convert::{Field, Lowering, REST_PEERING};
+use super::json::{Json, Node};
+use super::value::Value;
+use crate::ir::{self, DeploymentModel, Gateway, Model, Span, Syntax, Vnet, VnetId, VnetRef};
+use crate::resource_id::ResourceId;
+use crate::source::FileId;
+
+/// One inventory item: its properties (the object itself in the CLI's flattened shape).
+struct Item<'d> {
+    file: FileId,
+    node: &'d Node,
+    props: &'d Node,
+}
+
+impl<'d> Item<'d> {
+    fn new(file: FileId, node: &'d Node) -> Self {
+        let props = node.get("properties").unwrap_or(node);
+        Item { file, node, props }
+    }
+
+    fn id(&self) -> Option<&'d str> {
+        self.node.get("id").and_then(Node::as_str)
+    }
+
+    /// What it is: by `type`, or by its shape when the CLI leaves `type` out.
+    fn kind(&self) -> Option<&'static str> {
+        let ty = self
+            .node
+            .get("type")
+            .and_then(Node::as_str)
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        match ty.as_str() {
+            "microsoft.network/virtualnetworks" => Some("vnet"),
+            "microsoft.classicnetwork/virtualnetworks" => Some("classic"),
+            "microsoft.network/virtualnetworks/virtualnetworkpeerings" => Some("peering"),
+            "" if self.props.get("addressSpace").is_some() => Some("vnet"),
+            "" if self.props.get("remoteVirtualNetwork").is_some() => Some("peering"),
+            _ => None,
+        }
+    }
+
+    fn span(&self) -> Span {
+        Span::new(self.file, self.node.span.clone())
+    }
+
+    /// A member of the properties as the conversions take it.
+    fn field(&self, path: &[&str]) -> Option<Field> {
+        let mut cur = self.props;
+        let mut span = cur.span.clone();
+        for key in path {
+            let m = cur.member(key)?;
+            span = m.name_span.start..m.value.span.end;
+            cur = &m.value;
+        }
+        let element_spans = match &cur.kind {
+            Json::Array(items) => Some(
+                items
+                    .iter()
+                    .map(|i| Span::new(self.file, i.span.clone()))
+                    .collect(),
+            ),
+            _ => None,
+        };
+        Some(Field {
+            name: path.join("."),
+            value: super::arm::literal(cur),
+            span: Span::new(self.file, span),
+            value_span: Span::new(self.file, cur.span.clone()),
+            element_spans,
+            reported: false,
+        })
+    }
+}
+
+/// The items of an inventory document: a list, `{"value": [...]}`, `{"data": [...]}`, or
+/// one resource.
+fn items(file: FileId, doc: &Node) -> Vec<Item<'_>> {
+    let list = match &doc.kind {
+        Json::Array(items) => items.iter().collect(),
+        Json::Object(_) => match doc.get("value").or_else(|| doc.get("data")) {
+            Some(Node {
+                kind: Json::Array(items),
+                ..
+            }) => items.iter().collect(),
+            _ => vec![doc],
+        },
+        _ => Vec::new(),
+    };
+    list.into_iter().map(|n| Item::new(file, n)).collect()
+}
+
+/// Adds what the inventories say to the model.
+pub(crate) fn apply(ws: &mut Workspace<'_>, docs: &[(FileId, Node)], model: &mut Model) {
+    let mut diags = Vec::new();
+    let code_peerings = model.peerings.len();
+    for (file, doc) in docs {
+        let display = ws.sources.get(*file).display.clone();
+        let all = items(*file, doc);
+        let mut peerings: Vec<(Item<'_>, Option<VnetId>)> = Vec::new();
+        let mut known = 0usize;
+        for item in &all {
+            match item.kind() {
+                Some(kind @ ("vnet" | "classic")) => {
+                    known += 1;
+                    let vnet = vnet(item, kind == "classic", &display, model, &mut diags);
+                    for p in item
+                        .props
+                        .get("virtualNetworkPeerings")
+                        .map(Node::items)
+                        .unwrap_or_default()
+                    {
+                        peerings.push((Item::new(*file, p), vnet));
+                    }
+                }
+                Some(_) => {
+                    known += 1;
+                    peerings.push((Item::new(*file, item.node), None));
+                }
+                None => {}
+            }
+        }
+        if known == 0 {
+            ws.notices.push(format!(
+                "{display}: no VNets or peerings in this inventory (expected `az network vnet list -o json`, `az network vnet peering list -o json`, or REST resources)"
+            ));
+        }
+        for (item, vnet) in peerings {
+            peering(&item, vnet, &display, model, code_peerings, &mut diags);
+        }
+    }
+    ws.diagnostics.extend(diags);
+}
+
+/// How messages name an inventory object.
+fn label(name: &str, display: &str, id: Option<&str>) -> String {
+    match id {
+        Some(id) => format!("{name} ({display}: {id})"),
+        None => format!("{name} ({display})"),
+    }
+}
+
+/// An inventory VNet: fills in a code VNet that is the same one, or joins the model.
+/// Returns the model's VNet it describes, if any.
+fn vnet(
+    item: &Item<'_>,
+    classic: bool,
+    display: &str,
+    model: &mut Model,
+    diags: &mut Vec<crate::diagnostic::Diagnostic>,
+) -> Option<VnetId> {
+    let id = item.id()?;
+    let rid = ResourceId::parse(id)?;
+    let key = rid.vnet_key()?;
+    let name = key.name.clone();
+    let mut low = Lowering {
+        label: label(&name, display, Some(id)),
+        header: item.span(),
+        diags,
+        syntax: Syntax::Json,
+    };
+    let location = item.node.member("location").map(|m| Field {
+        name: "location".to_string(),
+        value: super::arm::literal(&m.value),
+        span: Span::new(item.file, m.name_span.start..m.value.span.end),
+        value_span: Span::new(item.file, m.value.span.clone()),
+        element_spans: None,
+        reported: false,
+    });
+    let location = low.location(location);
+    let space = item.field(&["addressSpace", "addressPrefixes"]);
+    let address_space = low.prefixes(space, None);
+    if let Some(existing) = super::link::find(model, &key) {
+        // The code wins; the inventory completes what it does not know.
+        let v = &mut model.vnets[existing.0 as usize];
+        if v.address_space.prefixes.is_empty() && !v.address_space.complete {
+            v.address_space = address_space;
+        }
+        if v.location.value.known().is_none() {
+            v.location = location;
+        }
+        if v.existing {
+            v.label = format!("{} (as in {display})", v.label);
+        }
+        gateway(item, existing, display, model);
+        return Some(existing);
+    }
+    let vid = VnetId(model.vnets.len() as u32);
+    model.vnets.push(Vnet {
+        label: low.label.clone(),
+        name: ir::Value::Known(name),
+        resource_group: ir::Value::Known(key.resource_group.clone()),
+        subscription: key.subscription.clone(),
+        location,
+        address_space,
+        model: if classic {
+            DeploymentModel::Classic
+        } else {
+            DeploymentModel::ResourceManager
+        },
+        existing: true,
+        origin: item.span(),
+        subnets: Vec::new(),
+        gateways: Vec::new(),
+    });
+    gateway(item, vid, display, model);
+    Some(vid)
+}
+
+/// A `GatewaySubnet` with IP configurations: the VNet has a gateway.
+fn gateway(item: &Item<'_>, vnet: VnetId, display: &str, model: &mut Model) {
+    if model.gateways.iter().any(|g| g.vnet.resolved == Some(vnet)) {
+        return;
+    }
+    for subnet in item
+        .props
+        .get("subnets")
+        .map(Node::items)
+        .unwrap_or_default()
+    {
+        let props = subnet.get("properties").unwrap_or(subnet);
+        let is_gateway_subnet = subnet
+            .get("name")
+            .and_then(Node::as_str)
+            .is_some_and(|n| n.eq_ignore_ascii_case("GatewaySubnet"));
+        let in_use = !props
+            .get("ipConfigurations")
+            .map(Node::items)
+            .unwrap_or_default()
+            .is_empty();
+        if is_gateway_subnet && in_use {
+            let span = Span::new(item.file, subnet.span.clone());
+            let mut vref = VnetRef::new(ir::Value::Unknown, span);
+            vref.resolved = Some(vnet);
+            model.gateways.push(Gateway {
+                label: format!("the gateway in its GatewaySubnet, as in {display}"),
+                name: ir::Value::Unknown,
+                kind: ir::Value::Unknown,
+                sku: None,
+                vnet: vref,
+                origin: span,
+            });
+            return;
+        }
+    }
+}
+
+/// An inventory peering, unless the code declares the same one (the code wins).
+fn peering(
+    item: &Item<'_>,
+    vnet: Option<VnetId>,
+    display: &str,
+    model: &mut Model,
+    code_peerings: usize,
+    diags: &mut Vec<crate::diagnostic::Diagnostic>,
+) {
+    let id = item.id();
+    let name = item
+        .node
+        .get("name")
+        .and_then(Node::as_str)
+        .unwrap_or("(unnamed)")
+        .to_string();
+    // The local VNet: the one the peering is listed in, or its id's parent.
+    let local_key = id.and_then(ResourceId::parse).and_then(|r| r.vnet_key());
+    let local = match (vnet, &local_key) {
+        (Some(v), _) => {
+            let mut r = VnetRef::new(ir::Value::Unknown, item.span());
+            r.resolved = Some(v);
+            r
+        }
+        (None, Some(key)) => VnetRef::new(ir::Value::Known(key.clone()), item.span()),
+        (None, None) => return,
+    };
+    // Declared in the code already?
+    let local_vnet = local
+        .resolved
+        .or_else(|| super::link::find(model, local_key.as_ref()?));
+    let declared = model.peerings[..code_peerings].iter().any(|p| {
+        p.name
+            .known()
+            .is_some_and(|n| n.eq_ignore_ascii_case(&name))
+            && local_vnet.is_some()
+            && (p.local.resolved == local_vnet
+                || p.local
+                    .target
+                    .known()
+                    .zip(local_key.as_ref())
+                    .is_some_and(|(a, b)| {
+                        a.name.eq_ignore_ascii_case(&b.name)
+                            && a.resource_group.eq_ignore_ascii_case(&b.resource_group)
+                    }))
+    });
+    if declared {
+        return;
+    }
+    let mut low = Lowering {
+        label: label(&name, display, id),
+        header: item.span(),
+        diags,
+        syntax: Syntax::Json,
+    };
+    let remote = item.field(&["remoteVirtualNetwork", "id"]);
+    let remote = low.vnet_ref(remote, "a virtual network id");
+    let name_field = item.node.member("name").map(|m| Field {
+        name: "name".to_string(),
+        value: Value::String(name.clone()),
+        span: Span::new(item.file, m.name_span.start..m.value.span.end),
+        value_span: Span::new(item.file, m.value.span.clone()),
+        element_spans: None,
+        reported: false,
+    });
+    let settings: Vec<(&str, Field)> = REST_PEERING
+        .settings()
+        .into_iter()
+        .filter_map(|n| Some((n, item.field(&[n])?)))
+        .collect();
+    low.push_peering(model, name_field, local, remote, &REST_PEERING, |_, n| {
+        settings
+            .iter()
+            .find(|(k, _)| *k == n)
+            .map(|(_, f)| f.clone())
+    });
+}
