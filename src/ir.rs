@@ -221,6 +221,9 @@ pub struct Vnet {
     pub existing: bool,
     /// The declaration (block or object) as a whole.
     pub origin: Span,
+    /// When the change under review resizes the VNet (a plan's update, or code that
+    /// differs from the inventory): the address prefixes it has now.
+    pub address_change: Option<Vec<String>>,
     /// Filled in by the linker.
     pub subnets: Vec<SubnetId>,
     /// Filled in by the linker.
@@ -323,6 +326,9 @@ pub struct Peering {
     pub local_subnet_names: Option<Spanned<Value<Vec<String>>>>,
     pub remote_subnet_names: Option<Spanned<Value<Vec<String>>>>,
     pub only_ipv6: Flag,
+    /// Whether the change re-syncs the peering with its remote VNet (a plan that updates
+    /// its `triggers`, or replaces it).
+    pub resync: bool,
     pub origin: Span,
 }
 

@@ -352,7 +352,8 @@ fn rules_and_explain() {
             .lines()
             .find(|l| l.split_whitespace().next() == Some(meta.id))
             .unwrap_or_else(|| panic!("{} is not listed", meta.id));
-        assert!(line.contains(" error "), "{line}");
+        let level = meta.default_level.as_str();
+        assert!(line.contains(&format!(" {level} ")), "{line}");
         assert!(line.ends_with(meta.summary), "{line}");
     }
     let (code, doc) = stdout(peerlint().args(["explain", "address-overlap"]));

@@ -384,6 +384,7 @@ impl Lowering<'_> {
             local_subnet_names,
             remote_subnet_names,
             only_ipv6,
+            resync: false,
             origin: self.header,
         });
     }

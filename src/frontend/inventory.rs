@@ -105,6 +105,9 @@ fn items(file: FileId, doc: &Node) -> Vec<Item<'_>> {
 pub(crate) fn apply(ws: &mut Workspace<'_>, docs: &[(FileId, Node)], model: &mut Model) {
     let mut diags = Vec::new();
     let code_peerings = model.peerings.len();
+    // The VNets whose peerings the inventory lists, and the code's peerings it shows exist.
+    let mut listed: std::collections::HashSet<VnetId> = Default::default();
+    let mut deployed: std::collections::HashSet<usize> = Default::default();
     for (file, doc) in docs {
         let display = ws.sources.get(*file).display.clone();
         let all = items(*file, doc);
@@ -115,6 +118,11 @@ pub(crate) fn apply(ws: &mut Workspace<'_>, docs: &[(FileId, Node)], model: &mut
                 Some(kind @ ("vnet" | "classic")) => {
                     known += 1;
                     let vnet = vnet(item, kind == "classic", &display, model, &mut diags);
+                    if let Some(v) = vnet
+                        && item.props.get("virtualNetworkPeerings").is_some()
+                    {
+                        listed.insert(v);
+                    }
                     for p in item
                         .props
                         .get("virtualNetworkPeerings")
@@ -137,7 +145,26 @@ pub(crate) fn apply(ws: &mut Workspace<'_>, docs: &[(FileId, Node)], model: &mut
             ));
         }
         for (item, vnet) in peerings {
-            peering(&item, vnet, &display, model, code_peerings, &mut diags);
+            deployed.extend(peering(
+                &item,
+                vnet,
+                &display,
+                model,
+                code_peerings,
+                &mut diags,
+            ));
+        }
+    }
+    // A peering the code declares on a VNet whose peerings the inventory lists, but that
+    // is not among them, is new: created with the address space as it will be.
+    for i in 0..code_peerings {
+        let p = &model.peerings[i];
+        let local = p
+            .local
+            .resolved
+            .or_else(|| super::link::find(model, p.local.target.known()?));
+        if local.is_some_and(|v| listed.contains(&v)) && !deployed.contains(&i) {
+            model.peerings[i].resync = true;
         }
     }
     ws.diagnostics.extend(diags);
@@ -186,6 +213,22 @@ fn vnet(
         let v = &mut model.vnets[existing.0 as usize];
         if v.address_space.prefixes.is_empty() && !v.address_space.complete {
             v.address_space = address_space;
+        } else if !v.existing && v.address_space.complete && address_space.complete {
+            // Code that resizes a deployed VNet.
+            let sorted = |s: &ir::AddressSpace| {
+                let mut texts: Vec<String> = s.prefixes.iter().map(|p| p.text.clone()).collect();
+                texts.sort();
+                texts
+            };
+            if sorted(&v.address_space) != sorted(&address_space) {
+                v.address_change = Some(
+                    address_space
+                        .prefixes
+                        .iter()
+                        .map(|p| p.text.clone())
+                        .collect(),
+                );
+            }
         }
         if v.location.value.known().is_none() {
             v.location = location;
@@ -211,6 +254,7 @@ fn vnet(
         },
         existing: true,
         origin: item.span(),
+        address_change: None,
         subnets: Vec::new(),
         gateways: Vec::new(),
     });
@@ -256,7 +300,8 @@ fn gateway(item: &Item<'_>, vnet: VnetId, display: &str, model: &mut Model) {
     }
 }
 
-/// An inventory peering, unless the code declares the same one (the code wins).
+/// An inventory peering, unless the code declares the same one (the code wins): returns
+/// that code peering then.
 fn peering(
     item: &Item<'_>,
     vnet: Option<VnetId>,
@@ -264,7 +309,7 @@ fn peering(
     model: &mut Model,
     code_peerings: usize,
     diags: &mut Vec<crate::diagnostic::Diagnostic>,
-) {
+) -> Option<usize> {
     let id = item.id();
     let name = item
         .node
@@ -281,13 +326,13 @@ fn peering(
             r
         }
         (None, Some(key)) => VnetRef::new(ir::Value::Known(key.clone()), item.span()),
-        (None, None) => return,
+        (None, None) => return None,
     };
     // Declared in the code already?
     let local_vnet = local
         .resolved
         .or_else(|| super::link::find(model, local_key.as_ref()?));
-    let declared = model.peerings[..code_peerings].iter().any(|p| {
+    let declared = model.peerings[..code_peerings].iter().position(|p| {
         p.name
             .known()
             .is_some_and(|n| n.eq_ignore_ascii_case(&name))
@@ -302,11 +347,16 @@ fn peering(
                             && a.resource_group.eq_ignore_ascii_case(&b.resource_group)
                     }))
     });
-    if declared {
-        return;
+    if declared.is_some() {
+        return declared;
     }
+    // `vnet/peering (inventory.json)`: the id is at the span.
+    let shown = match &local_key {
+        Some(k) => format!("{}/{name}", k.name),
+        None => name.clone(),
+    };
     let mut low = Lowering {
-        label: label(&name, display, id),
+        label: label(&shown, display, None),
         header: item.span(),
         diags,
         syntax: Syntax::Json,
@@ -332,4 +382,5 @@ fn peering(
             .find(|(k, _)| *k == n)
             .map(|(_, f)| f.clone())
     });
+    None
 }

@@ -147,6 +147,7 @@ mod tests {
             model: DeploymentModel::ResourceManager,
             existing: false,
             origin: span(),
+            address_change: None,
             subnets: vec![],
             gateways: vec![],
         }

@@ -16,6 +16,7 @@ mod address_overlap;
 mod classic_gateway_transit;
 mod classic_to_classic;
 mod cross_region;
+mod peered_address_change;
 mod remote_gateway_conflict;
 
 /// The level a rule runs at: off, or the severity of what it reports.
@@ -93,6 +94,7 @@ pub static RULES: &[&dyn Rule] = &[
     &classic_to_classic::ClassicToClassic,
     &classic_gateway_transit::ClassicGatewayTransit,
     &remote_gateway_conflict::RemoteGatewayConflict,
+    &peered_address_change::PeeredAddressChange,
 ];
 
 /// Every rule id peerlint can report: the model rules, then the input checks.
@@ -165,7 +167,7 @@ mod tests {
 
     #[test]
     fn the_five_founding_rules_keep_their_ids() {
-        let ids: Vec<&str> = RULES.iter().map(|r| r.meta().id).collect();
+        let ids: Vec<&str> = RULES.iter().map(|r| r.meta().id).take(5).collect();
         assert_eq!(
             ids,
             [

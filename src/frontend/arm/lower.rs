@@ -456,6 +456,7 @@ fn vnet(res: &Res<'_, '_>, model: &mut Model, kind: DeploymentModel) {
         model: kind,
         existing: res.existing,
         origin: res.header,
+        address_change: None,
         subnets: Vec::new(),
         gateways: Vec::new(),
     });

@@ -192,6 +192,9 @@ fn space(plan: AddressSpace, source: &mut AddressSpace, fallback: Span) {
 }
 
 fn merge_vnet(source: &mut Vnet, plan: Vnet) {
+    if plan.address_change.is_some() {
+        source.address_change = plan.address_change;
+    }
     known(plan.name, &mut source.name);
     known(plan.resource_group, &mut source.resource_group);
     if matches!(plan.subscription, crate::ir::Subscription::Known(_)) {
@@ -233,6 +236,7 @@ fn flag(plan: Flag, source: &mut Flag) {
 }
 
 fn merge_peering(source: &mut Peering, plan: Peering) {
+    source.resync |= plan.resync;
     known(plan.name, &mut source.name);
     for (p, s) in [
         (plan.local, &mut source.local),

@@ -49,10 +49,8 @@ pub(crate) struct Resource<'d> {
     /// Which values are known only after apply (mirrors `values`).
     pub after_unknown: Option<&'d Node>,
     /// The planned actions (`create`, `update`, `delete`, …).
-    #[allow(dead_code)] // Read by the address-change check, still to come.
     pub actions: Vec<String>,
     /// The values before the change, for updates.
-    #[allow(dead_code)] // Read by the address-change check, still to come.
     pub before: Option<&'d Node>,
 }
 
@@ -239,6 +237,53 @@ impl Cx<'_, '_> {
         }
     }
 
+    /// For an update that changes the address prefixes at `path`: the prefixes before.
+    fn address_change(&self, path: &str) -> Option<Vec<String>> {
+        if !self.r.actions.iter().any(|a| a == "update") {
+            return None;
+        }
+        let before = self.plan.before(self.index, path)?;
+        let after = self.plan.value(self.index, path);
+        let strings = |v: &Value| -> Option<Vec<String>> {
+            let Value::List(items) = v else {
+                return None;
+            };
+            let mut out: Vec<String> = items
+                .iter()
+                .map(|i| i.to_str().ok().flatten())
+                .collect::<Option<_>>()?;
+            out.sort();
+            Some(out)
+        };
+        let (b, a) = (strings(&before)?, strings(&after)?);
+        (a != b).then(|| match before {
+            Value::List(items) => items
+                .iter()
+                .filter_map(|i| i.to_str().ok().flatten())
+                .collect(),
+            _ => Vec::new(),
+        })
+    }
+
+    /// Whether the change leaves a peering in sync: it is created or replaced, or its
+    /// `triggers` change.
+    fn resyncs(&self, triggers: &str) -> bool {
+        let actions = &self.r.actions;
+        // Created (or re-created) with the new address space: in sync.
+        if actions.iter().any(|a| a == "create") {
+            return true;
+        }
+        if !actions.iter().any(|a| a == "update") {
+            return false;
+        }
+        let after = self.plan.value(self.index, triggers);
+        let before = self
+            .plan
+            .before(self.index, triggers)
+            .unwrap_or(Value::Null);
+        after == Value::Unknown || (after != Value::Null && after != before)
+    }
+
     /// The subscription the resource is in: its id's, or its provider's.
     fn subscription(&self) -> ir::Subscription {
         if let Ok(Some(id)) = self.plan.value(self.index, "id").to_str()
@@ -263,6 +308,7 @@ fn lower_vnet(cx: &mut Cx<'_, '_>, model: &mut Model) {
     let location = cx.low.location(location);
     let space = cx.attr("address_space");
     let address_space = cx.low.prefixes(space, None);
+    let address_change = cx.address_change("address_space");
     let id = VnetId(model.vnets.len() as u32);
     model.vnets.push(Vnet {
         label: cx.low.label.clone(),
@@ -274,6 +320,7 @@ fn lower_vnet(cx: &mut Cx<'_, '_>, model: &mut Model) {
         model: DeploymentModel::ResourceManager,
         existing: cx.r.data,
         origin: cx.low.header,
+        address_change,
         subnets: Vec::new(),
         gateways: Vec::new(),
     });
@@ -374,6 +421,9 @@ fn lower_peering(cx: &mut Cx<'_, '_>, model: &mut Model) {
                 .find(|(k, _)| *k == n)
                 .map(|(_, f)| f.clone())
         });
+    if let Some(p) = model.peerings.last_mut() {
+        p.resync = cx.resyncs("triggers");
+    }
 }
 
 /// An `azapi_resource` of a REST type peerlint reads, its properties in `body`.
@@ -406,6 +456,7 @@ fn lower_azapi(cx: &mut Cx<'_, '_>, model: &mut Model) {
                 Some(f) => cx.low.prefixes(Some(f), None),
                 None => AddressSpace::unknown(),
             };
+            let address_change = cx.address_change("body.properties.addressSpace.addressPrefixes");
             model.vnets.push(Vnet {
                 label: cx.low.label.clone(),
                 name,
@@ -416,6 +467,7 @@ fn lower_azapi(cx: &mut Cx<'_, '_>, model: &mut Model) {
                 model: kind,
                 existing: false,
                 origin: cx.low.header,
+                address_change,
                 subnets: Vec::new(),
                 gateways: Vec::new(),
             });
@@ -456,6 +508,10 @@ fn lower_azapi(cx: &mut Cx<'_, '_>, model: &mut Model) {
                 .push_peering(model, name, local, remote, &REST_PEERING, |_, n| {
                     settings.get(n).cloned()
                 });
+            // azapi re-creates or updates the resource; a replacement re-syncs it.
+            if let Some(p) = model.peerings.last_mut() {
+                p.resync = cx.resyncs("body");
+            }
         }
         "microsoft.network/virtualnetworkgateways" => {
             let name = cx.attr("name");

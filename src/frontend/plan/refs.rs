@@ -153,6 +153,21 @@ impl<'d> Plan<'d> {
         v
     }
 
+    /// The value at `path` before the change, when the resource exists now.
+    pub(crate) fn before(&self, index: usize, path: &str) -> Option<Value> {
+        let before = self.resources[index].before?;
+        let segs: Vec<&str> = path.split('.').collect();
+        let top = arm::literal(before.get(segs[0])?);
+        let top = match (&top, segs[0]) {
+            (Value::String(text), "body") => match json::parse(text) {
+                Ok(node) => arm::literal(&node),
+                Err(_) => top,
+            },
+            _ => top,
+        };
+        Some(navigate(top, &segs[1..]))
+    }
+
     /// An unknown attribute's value from the expression the configuration gives it, when
     /// that expression is a single reference peerlint can follow.
     fn configured(&self, r: &Resource<'d>, segs: &[&str]) -> Option<Value> {

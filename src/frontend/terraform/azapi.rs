@@ -80,6 +80,7 @@ fn vnet(cx: &mut Cx<'_, '_, '_, '_>, model: &mut Model, kind: DeploymentModel) {
         model: kind,
         existing: false,
         origin: cx.header(),
+        address_change: None,
         subnets: Vec::new(),
         gateways: Vec::new(),
     });

@@ -339,6 +339,7 @@ fn lower_vnet(cx: &mut Cx<'_, '_, '_, '_>, model: &mut Model) {
         model: DeploymentModel::ResourceManager,
         existing: false,
         origin: cx.header(),
+        address_change: None,
         subnets: Vec::new(),
         gateways: Vec::new(),
     });
@@ -385,6 +386,7 @@ fn lower_data_vnet(cx: &mut Cx<'_, '_, '_, '_>, model: &mut Model) {
         model: DeploymentModel::ResourceManager,
         existing: true,
         origin: cx.header(),
+        address_change: None,
         subnets: Vec::new(),
         gateways: Vec::new(),
     });
@@ -474,6 +476,13 @@ fn lower_peering(cx: &mut Cx<'_, '_, '_, '_>, model: &mut Model) {
                 .find(|(k, _)| *k == n)
                 .map(|(_, f)| f.clone())
         });
+    // `triggers` built from an address space: azurerm re-syncs the peering when it changes.
+    let resync = body
+        .get_attribute("triggers")
+        .is_some_and(|t| t.value.to_string().contains("address_space"));
+    if let Some(p) = model.peerings.last_mut() {
+        p.resync = resync;
+    }
 }
 
 /// The azurerm provider's spelling of a peering's settings.
