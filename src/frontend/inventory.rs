@@ -51,8 +51,16 @@ impl<'d> Item<'d> {
         }
     }
 
+    /// Where findings point at the item: its `id` (or `name`) member, else the object.
     fn span(&self) -> Span {
-        Span::new(self.file, self.node.span.clone())
+        let member = self
+            .node
+            .member("id")
+            .or_else(|| self.node.member("name"));
+        match member {
+            Some(m) => Span::new(self.file, m.name_span.start..m.value.span.end),
+            None => Span::new(self.file, self.node.span.clone()),
+        }
     }
 
     /// A member of the properties as the conversions take it.
