@@ -47,7 +47,9 @@ pub enum Command {
     /// folders checked code calls are read too. ARM: every `.json` file whose `$schema` is
     /// a deployment template is linted, once per parameter file that pairs with it
     /// (`X.parameters.json`, `X.parameters.*.json`, or `--arm-parameters`); other JSON is
-    /// skipped, and `.bicep` files must be compiled to JSON first. A single file is checked
+    /// skipped, and `.bicep` files must be compiled to JSON first. A plan (`terraform show
+    /// -json`) is linted with its root module's sources when it lies in their folder (or
+    /// `--source` names it), at their `.tf` lines. A single file is checked
     /// with the other files of its folder as context, and only findings that touch it (or
     /// the modules it calls) are reported.
     Check(CheckArgs),
