@@ -53,10 +53,7 @@ impl<'d> Item<'d> {
 
     /// Where findings point at the item: its `id` (or `name`) member, else the object.
     fn span(&self) -> Span {
-        let member = self
-            .node
-            .member("id")
-            .or_else(|| self.node.member("name"));
+        let member = self.node.member("id").or_else(|| self.node.member("name"));
         match member {
             Some(m) => Span::new(self.file, m.name_span.start..m.value.span.end),
             None => Span::new(self.file, self.node.span.clone()),
@@ -95,6 +92,12 @@ impl<'d> Item<'d> {
 /// The items of an inventory document: a list, `{"value": [...]}`, `{"data": [...]}`, or
 /// one resource.
 fn items(file: FileId, doc: &Node) -> Vec<Item<'_>> {
+    // A REST API example: `{"parameters": …, "responses": {"200": {"body": …}}}`.
+    let doc = doc
+        .get("responses")
+        .and_then(|r| r.get("200").or_else(|| r.get("201")))
+        .and_then(|r| r.get("body"))
+        .unwrap_or(doc);
     let list = match &doc.kind {
         Json::Array(items) => items.iter().collect(),
         Json::Object(_) => match doc.get("value").or_else(|| doc.get("data")) {
@@ -371,6 +374,55 @@ fn peering(
     };
     let remote = item.field(&["remoteVirtualNetwork", "id"]);
     let remote = low.vnet_ref(remote, "a virtual network id");
+    // A peering states both VNets' address spaces: enough to know a VNet the inventory
+    // does not list otherwise.
+    let complete = item
+        .props
+        .get("peerCompleteVnets")
+        .is_none_or(|v| v.kind != Json::Bool(false));
+    for (target, keys) in [
+        (
+            remote.target.known().cloned(),
+            ["remoteVirtualNetworkAddressSpace", "remoteAddressSpace"],
+        ),
+        (
+            local_key.clone(),
+            ["localVirtualNetworkAddressSpace", "localAddressSpace"],
+        ),
+    ] {
+        let Some(key) = target else {
+            continue;
+        };
+        if super::link::find(model, &key).is_some() {
+            continue;
+        }
+        let space = keys
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i == 0 || complete)
+            .find_map(|(_, k)| item.field(&[k, "addressPrefixes"]));
+        let Some(space) = space else {
+            continue;
+        };
+        let address_space = low.prefixes(Some(space), None);
+        model.vnets.push(Vnet {
+            label: label(&key.name, display, None),
+            name: ir::Value::Known(key.name.clone()),
+            resource_group: ir::Value::Known(key.resource_group.clone()),
+            subscription: key.subscription.clone(),
+            location: ir::Spanned {
+                value: ir::Value::Unknown,
+                span: item.span(),
+            },
+            address_space,
+            model: key.model.unwrap_or(DeploymentModel::ResourceManager),
+            existing: true,
+            origin: item.span(),
+            address_change: None,
+            subnets: Vec::new(),
+            gateways: Vec::new(),
+        });
+    }
     let name_field = item.node.member("name").map(|m| Field {
         name: "name".to_string(),
         value: Value::String(name.clone()),
