@@ -338,3 +338,59 @@ fn arm_garbage_in_template_shapes_is_skipped() {
     );
     assert!(!err.contains("panicked"), "{err}");
 }
+
+#[test]
+fn plans_and_inventories_of_the_wrong_shape_are_skipped() {
+    let plan = r#"{
+  "format_version": "1.2",
+  "planned_values": { "root_module": {
+    "resources": [
+      17, {"address": 3}, {"address": "azurerm_virtual_network.a", "type": "azurerm_virtual_network", "name": "a", "values": []},
+      {"address": "azurerm_virtual_network_peering.p", "mode": "managed", "type": "azurerm_virtual_network_peering", "name": "p",
+       "values": {"name": "p", "resource_group_name": ["x"], "virtual_network_name": null, "allow_gateway_transit": "yes"}}
+    ],
+    "child_modules": [ {"resources": "none"}, 5 ]
+  } },
+  "resource_changes": [ {"address": "azurerm_virtual_network_peering.p", "change": {"after_unknown": {"remote_virtual_network_id": true}}} ],
+  "configuration": { "root_module": {
+    "resources": [ {"address": "azurerm_virtual_network_peering.p", "expressions": {"remote_virtual_network_id": {"references": ["module.a.out"]}}} ],
+    "module_calls": { "a": { "expressions": {"x": {"references": ["module.a.out"]}},
+      "module": { "outputs": { "out": { "expression": { "references": ["var.x"] } } } } } }
+  } }
+}"#;
+    let dir = scratch(
+        "plan-garbage",
+        &[
+            ("main.json", ARM_OVERLAP),
+            ("tfplan.json", plan),
+            (
+                "inventory.json",
+                r#"[1, {"type": "Microsoft.Network/virtualNetworks", "id": 5}, {"properties": 3}, {"remoteVirtualNetwork": "x"}]"#,
+            ),
+        ],
+    );
+    let out = Command::cargo_bin("peerlint")
+        .unwrap()
+        .current_dir(&dir)
+        .args([
+            "check",
+            "--format",
+            "compact",
+            "--inventory",
+            "inventory.json",
+        ])
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("main.json:11:49: error[address-overlap]"),
+        "{stdout}"
+    );
+    // The wrong types in the plan are reported, at the plan.
+    assert!(
+        stdout.contains("tfplan.json") && stdout.contains("error[invalid-value]"),
+        "{stdout}"
+    );
+}
