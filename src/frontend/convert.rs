@@ -91,6 +91,18 @@ impl PeeringSpelling {
     }
 }
 
+/// The azurerm provider's spelling (Terraform code and plans).
+pub(crate) const AZURERM_PEERING: PeeringSpelling = PeeringSpelling {
+    access: "allow_virtual_network_access",
+    forwarded: "allow_forwarded_traffic",
+    transit: "allow_gateway_transit",
+    remote_gateways: "use_remote_gateways",
+    complete_vnets: "peer_complete_virtual_networks_enabled",
+    ipv6_only: "only_ipv6_peering_enabled",
+    local_subnets: "local_subnet_names",
+    remote_subnets: "remote_subnet_names",
+};
+
 /// The REST API's spelling (ARM templates, azapi bodies).
 pub(crate) const REST_PEERING: PeeringSpelling = PeeringSpelling {
     access: "allowVirtualNetworkAccess",

@@ -10,7 +10,8 @@ use std::collections::HashMap;
 
 type Index = HashMap<(String, String), Vec<VnetId>>;
 
-pub(crate) fn link(model: &mut Model) {
+/// The VNets by resource group and name (lowercase).
+fn index(model: &Model) -> Index {
     let mut index: Index = HashMap::new();
     for (i, v) in model.vnets.iter().enumerate() {
         if let (Some(rg), Some(name)) = (v.resource_group.known(), v.name.known()) {
@@ -20,6 +21,11 @@ pub(crate) fn link(model: &mut Model) {
                 .push(VnetId(i as u32));
         }
     }
+    index
+}
+
+pub(crate) fn link(model: &mut Model) {
+    let index = index(model);
     let resolve = |model: &Model, r: &VnetRef| -> Option<VnetId> {
         r.resolved
             .or_else(|| resolve(model, &index, r.target.known()?))
@@ -63,16 +69,7 @@ pub(crate) fn link(model: &mut Model) {
 
 /// The one VNet of the model a key names, as the linker would resolve it.
 pub(crate) fn find(model: &Model, key: &VnetKey) -> Option<VnetId> {
-    let mut index: Index = HashMap::new();
-    for (i, v) in model.vnets.iter().enumerate() {
-        if let (Some(rg), Some(name)) = (v.resource_group.known(), v.name.known()) {
-            index
-                .entry((rg.to_lowercase(), name.to_lowercase()))
-                .or_default()
-                .push(VnetId(i as u32));
-        }
-    }
-    resolve(model, &index, key)
+    resolve(model, &index(model), key)
 }
 
 fn resolve(model: &Model, index: &Index, key: &VnetKey) -> Option<VnetId> {

@@ -12,7 +12,7 @@
 mod merge;
 mod refs;
 
-use super::convert::{Field, Lowering, PeeringSpelling, REST_PEERING};
+use super::convert::{AZURERM_PEERING, Field, Lowering, REST_PEERING};
 use super::json::{Json, Node};
 use super::value::Value;
 use super::{LoadOptions, Objects, Workspace};
@@ -391,18 +391,6 @@ fn lower_gateway(cx: &mut Cx<'_, '_>, model: &mut Model) {
         .collect();
     cx.low.push_gateway(model, name, kind, sku, subnets);
 }
-
-/// The azurerm provider's spelling of a peering's settings.
-const AZURERM_PEERING: PeeringSpelling = PeeringSpelling {
-    access: "allow_virtual_network_access",
-    forwarded: "allow_forwarded_traffic",
-    transit: "allow_gateway_transit",
-    remote_gateways: "use_remote_gateways",
-    complete_vnets: "peer_complete_virtual_networks_enabled",
-    ipv6_only: "only_ipv6_peering_enabled",
-    local_subnets: "local_subnet_names",
-    remote_subnets: "remote_subnet_names",
-};
 
 fn lower_peering(cx: &mut Cx<'_, '_>, model: &mut Model) {
     let name = cx.attr("name");

@@ -9,7 +9,7 @@ use super::eval::Evaluator;
 use super::module::{Mode, ResourceDecl};
 use super::scope::{Key, Scope};
 use crate::diagnostic::Diagnostic;
-use crate::frontend::convert::{Field, Lowering, PeeringSpelling};
+use crate::frontend::convert::{AZURERM_PEERING, Field, Lowering};
 use crate::frontend::value::Value;
 use crate::ir::{
     self, AddressSpace, DeploymentModel, Location, Model, Span, Spanned, Subnet, Vnet, VnetId,
@@ -484,15 +484,3 @@ fn lower_peering(cx: &mut Cx<'_, '_, '_, '_>, model: &mut Model) {
         p.resync = resync;
     }
 }
-
-/// The azurerm provider's spelling of a peering's settings.
-const AZURERM_PEERING: PeeringSpelling = PeeringSpelling {
-    access: "allow_virtual_network_access",
-    forwarded: "allow_forwarded_traffic",
-    transit: "allow_gateway_transit",
-    remote_gateways: "use_remote_gateways",
-    complete_vnets: "peer_complete_virtual_networks_enabled",
-    ipv6_only: "only_ipv6_peering_enabled",
-    local_subnets: "local_subnet_names",
-    remote_subnets: "remote_subnet_names",
-};
