@@ -61,3 +61,14 @@ fn readme_shows_the_bicep_output() {
         "README's Bicep output is stale; it should be:\n{compact}"
     );
 }
+
+#[test]
+fn readme_shows_the_plan_output() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let compact = run(&["check", "examples/pipeline-plan", "--format", "compact"]);
+    assert!(
+        readme.contains(&format!("```text\n{compact}```")),
+        "README's plan output is stale; it should be:\n{compact}"
+    );
+}
