@@ -859,3 +859,57 @@ fn a_binary_plan_says_how_to_convert_it() {
             .contains("terraform show -json tfplan > tfplan.json")
     );
 }
+
+#[test]
+fn a_plan_elsewhere_points_at_its_sources_with_source() {
+    let dir = scratch("plan-source");
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/address-overlap/invalid_plan_beside_sources");
+    std::fs::create_dir_all(dir.join("root")).unwrap();
+    std::fs::create_dir_all(dir.join("out")).unwrap();
+    std::fs::copy(fixture.join("main.tf"), dir.join("root/main.tf")).unwrap();
+    std::fs::copy(fixture.join("tfplan.json"), dir.join("out/prod.plan.json")).unwrap();
+    let run = |args: &[&str]| {
+        stdout(
+            Command::cargo_bin("peerlint")
+                .unwrap()
+                .current_dir(&dir)
+                .args(["check", "--format", "compact"])
+                .args(args),
+        )
+    };
+    // The plan alone: findings point into it.
+    let (code, out) = run(&["out/prod.plan.json"]);
+    assert_eq!(code, 1);
+    assert!(out.starts_with("out/prod.plan.json:"), "{out}");
+    // With its sources: at the `.tf` line, once.
+    let (code, out) = run(&["out/prod.plan.json", "--source", "root"]);
+    assert_eq!(code, 1);
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(
+        out.starts_with("root/main.tf:25:3: error[address-overlap]"),
+        "{out}"
+    );
+    // The sources alone cannot know the spoke's range.
+    let (code, out) = run(&["root"]);
+    assert_eq!((code, out.as_str()), (0, ""));
+    // Missing files and folders fail the run.
+    let fail = |args: &[&str]| {
+        Command::cargo_bin("peerlint")
+            .unwrap()
+            .current_dir(&dir)
+            .arg("check")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = fail(&["root", "--source", "nowhere"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = fail(&["root", "--inventory", "missing.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8(out.stderr)
+            .unwrap()
+            .contains("missing.json: no such inventory file")
+    );
+}
