@@ -157,7 +157,12 @@ pub fn check_paths(
                     .to_string(),
             });
         }
-        files.extend(frontend::discover(std::slice::from_ref(dir))?);
+        // Its Terraform files only: a plan kept in that folder is not another plan to lint.
+        files.extend(
+            frontend::discover(std::slice::from_ref(dir))?
+                .into_iter()
+                .filter(|(p, _)| frontend::is_terraform(p)),
+        );
     }
     for inventory in &options.inventory {
         if !inventory.is_file() {

@@ -913,3 +913,29 @@ fn a_plan_elsewhere_points_at_its_sources_with_source() {
             .contains("missing.json: no such inventory file")
     );
 }
+
+#[test]
+fn an_inventory_that_cannot_be_read_is_reported() {
+    let dir = scratch("broken-inventory");
+    std::fs::write(dir.join("main.tf"), "locals {}\n").unwrap();
+    // What `az network vnet list -o json > vnets.json` leaves when `az` fails.
+    std::fs::write(dir.join("vnets.json"), "").unwrap();
+    let (code, out) = stdout(
+        Command::cargo_bin("peerlint")
+            .unwrap()
+            .current_dir(&dir)
+            .args([
+                "check",
+                "main.tf",
+                "--inventory",
+                "vnets.json",
+                "--format",
+                "compact",
+            ]),
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        out,
+        "vnets.json:1:1: error[syntax-error]: JSON syntax error: the file holds no JSON value\n"
+    );
+}

@@ -15,6 +15,7 @@ use super::value::Value;
 use crate::ir::{self, DeploymentModel, Gateway, Model, Span, Syntax, Vnet, VnetId, VnetRef};
 use crate::resource_id::ResourceId;
 use crate::source::FileId;
+use std::collections::{HashMap, HashSet};
 
 /// One inventory item: its properties (the object itself in the CLI's flattened shape).
 struct Item<'d> {
@@ -119,6 +120,24 @@ pub(crate) fn apply(ws: &mut Workspace<'_>, docs: &[(FileId, Node)], model: &mut
     // The VNets whose peerings the inventory lists, and the code's peerings it shows exist.
     let mut listed: std::collections::HashSet<VnetId> = Default::default();
     let mut deployed: std::collections::HashSet<usize> = Default::default();
+    // The subscriptions each (resource group, name) has among the inventories: a name in
+    // two subscriptions does not tell which of them the code means.
+    let mut subscriptions: HashMap<(String, String), HashSet<String>> = HashMap::new();
+    for (file, doc) in docs {
+        for item in items(*file, doc) {
+            if let Some(key) = item
+                .id()
+                .and_then(ResourceId::parse)
+                .and_then(|r| r.vnet_key())
+                && let ir::Subscription::Known(sub) = &key.subscription
+            {
+                subscriptions
+                    .entry((key.resource_group.to_lowercase(), key.name.to_lowercase()))
+                    .or_default()
+                    .insert(sub.clone());
+            }
+        }
+    }
     for (file, doc) in docs {
         let display = ws.sources.get(*file).display.clone();
         let all = items(*file, doc);
@@ -128,7 +147,14 @@ pub(crate) fn apply(ws: &mut Workspace<'_>, docs: &[(FileId, Node)], model: &mut
             match item.kind() {
                 Some(kind @ ("vnet" | "classic")) => {
                     known += 1;
-                    let vnet = vnet(item, kind == "classic", &display, model, &mut diags);
+                    let vnet = vnet(
+                        item,
+                        kind == "classic",
+                        &display,
+                        model,
+                        &subscriptions,
+                        &mut diags,
+                    );
                     if let Some(v) = vnet
                         && item.props.get("virtualNetworkPeerings").is_some()
                     {
@@ -156,14 +182,28 @@ pub(crate) fn apply(ws: &mut Workspace<'_>, docs: &[(FileId, Node)], model: &mut
             ));
         }
         for (item, vnet) in peerings {
-            deployed.extend(peering(
-                &item,
-                vnet,
-                &display,
-                model,
-                code_peerings,
-                &mut diags,
-            ));
+            // Destroyed by a checked plan: gone after apply.
+            let destroyed = item
+                .id()
+                .and_then(ResourceId::parse)
+                .filter(|r| r.path.len() == 2)
+                .is_some_and(|r| {
+                    ws.destroyed_peerings.contains(&(
+                        r.resource_group.to_lowercase(),
+                        r.path[0].1.to_lowercase(),
+                        r.path[1].1.to_lowercase(),
+                    ))
+                });
+            if !destroyed {
+                deployed.extend(peering(
+                    &item,
+                    vnet,
+                    &display,
+                    model,
+                    code_peerings,
+                    &mut diags,
+                ));
+            }
         }
     }
     // A peering the code declares on a VNet whose peerings the inventory lists, but that
@@ -196,11 +236,15 @@ fn vnet(
     classic: bool,
     display: &str,
     model: &mut Model,
+    subscriptions: &HashMap<(String, String), HashSet<String>>,
     diags: &mut Vec<crate::diagnostic::Diagnostic>,
 ) -> Option<VnetId> {
     let id = item.id()?;
     let rid = ResourceId::parse(id)?;
     let key = rid.vnet_key()?;
+    let ambiguous = subscriptions
+        .get(&(key.resource_group.to_lowercase(), key.name.to_lowercase()))
+        .is_some_and(|subs| subs.len() > 1);
     let name = key.name.clone();
     let mut low = Lowering {
         label: label(&name, display, Some(id)),
@@ -219,11 +263,21 @@ fn vnet(
     let location = low.location(location);
     let space = item.field(&["addressSpace", "addressPrefixes"]);
     let address_space = low.prefixes(space, None);
-    if let Some(existing) = super::link::find(model, &key) {
+    let found = super::link::find(model, &key).filter(|v| {
+        // Only the VNet of this very subscription, when the name is in several.
+        !ambiguous
+            || matches!(
+                model.vnets[v.0 as usize].subscription,
+                ir::Subscription::Known(_)
+            )
+    });
+    if let Some(existing) = found {
         // The code wins; the inventory completes what it does not know.
         let v = &mut model.vnets[existing.0 as usize];
+        let mut filled = false;
         if v.address_space.prefixes.is_empty() && !v.address_space.complete {
             v.address_space = address_space;
+            filled = true;
         } else if !v.existing && v.address_space.complete && address_space.complete {
             // Code that resizes a deployed VNet.
             let sorted = |s: &ir::AddressSpace| {
@@ -243,8 +297,9 @@ fn vnet(
         }
         if v.location.value.known().is_none() {
             v.location = location;
+            filled = true;
         }
-        if v.existing {
+        if v.existing && filled {
             v.label = format!("{} (as in {display})", v.label);
         }
         gateway(item, existing, display, model);
@@ -393,9 +448,6 @@ fn peering(
         let Some(key) = target else {
             continue;
         };
-        if super::link::find(model, &key).is_some() {
-            continue;
-        }
         let space = keys
             .iter()
             .enumerate()
@@ -404,6 +456,17 @@ fn peering(
         let Some(space) = space else {
             continue;
         };
+        if let Some(v) = super::link::find(model, &key) {
+            // A VNet the code only reads: the peering says its address space.
+            let v = &mut model.vnets[v.0 as usize];
+            if v.address_space.prefixes.is_empty() && !v.address_space.complete {
+                v.address_space = low.prefixes(Some(space), None);
+                if v.existing {
+                    v.label = format!("{} (as in {display})", v.label);
+                }
+            }
+            continue;
+        }
         let address_space = low.prefixes(Some(space), None);
         model.vnets.push(Vnet {
             label: label(&key.name, display, None),

@@ -67,6 +67,42 @@ pub(crate) fn link(model: &mut Model) {
     }
 }
 
+/// Links the references of the objects in `objects` to the VNets among them first: a
+/// plan's peerings reach the plan's own VNets even when another plan of the run describes
+/// the same ones (a dev and a prod plan that read one hub).
+pub(crate) fn link_within(model: &mut Model, objects: &crate::frontend::Objects) {
+    let mut index: Index = HashMap::new();
+    for i in objects.vnets.clone() {
+        let v = &model.vnets[i];
+        if let (Some(rg), Some(name)) = (v.resource_group.known(), v.name.known()) {
+            index
+                .entry((rg.to_lowercase(), name.to_lowercase()))
+                .or_default()
+                .push(VnetId(i as u32));
+        }
+    }
+    let find = |model: &Model, r: &VnetRef| {
+        r.resolved
+            .or_else(|| resolve(model, &index, r.target.known()?))
+    };
+    for i in objects.peerings.clone() {
+        let (l, r) = (
+            find(model, &model.peerings[i].local),
+            find(model, &model.peerings[i].remote),
+        );
+        model.peerings[i].local.resolved = l;
+        model.peerings[i].remote.resolved = r;
+    }
+    for i in objects.subnets.clone() {
+        let v = find(model, &model.subnets[i].vnet);
+        model.subnets[i].vnet.resolved = v;
+    }
+    for i in objects.gateways.clone() {
+        let v = find(model, &model.gateways[i].vnet);
+        model.gateways[i].vnet.resolved = v;
+    }
+}
+
 /// The one VNet of the model a key names, as the linker would resolve it.
 pub(crate) fn find(model: &Model, key: &VnetKey) -> Option<VnetId> {
     resolve(model, &index(model), key)

@@ -86,6 +86,14 @@ pub(crate) fn kind_of(path: &Path) -> Option<Kind> {
     }
 }
 
+/// Whether a file is one of a Terraform module's (`.tf`, `.tf.json`, automatic tfvars).
+pub(crate) fn is_terraform(path: &Path) -> bool {
+    matches!(
+        kind_of(path),
+        Some(Kind::Terraform | Kind::TerraformJson | Kind::TfVars)
+    )
+}
+
 /// Where the frontends read files the checked paths do not include: the folders of
 /// modules that checked code calls, and `.terraform/modules/modules.json`. The command
 /// line reads them from disk; an editor may answer from its buffers.
@@ -210,6 +218,9 @@ pub(crate) struct Workspace<'a> {
     pub terraform_roots: Vec<(PathBuf, Objects)>,
     /// The variable values of the one plan made from a root module, by its folder.
     pub plan_inputs: std::collections::HashMap<PathBuf, Vec<(String, value::Value)>>,
+    /// The peerings plans destroy, as (resource group, VNet, peering) in lowercase: an
+    /// inventory that still lists them does not bring them back.
+    pub destroyed_peerings: std::collections::HashSet<(String, String, String)>,
     files: &'a dyn FileSource,
     cwd: Option<PathBuf>,
     known: std::collections::HashSet<PathBuf>,
@@ -527,6 +538,7 @@ pub fn load(mut inputs: Vec<InputFile>, cwd: Option<&Path>, options: &LoadOption
         notices: Vec::new(),
         terraform_roots: Vec::new(),
         plan_inputs: Default::default(),
+        destroyed_peerings: Default::default(),
         files: options.files,
         cwd: cwd.map(Path::to_path_buf),
         known: Default::default(),
@@ -571,8 +583,11 @@ pub fn load(mut inputs: Vec<InputFile>, cwd: Option<&Path>, options: &LoadOption
         if options.inventory.iter().any(|p| normalize(p) == path) {
             match self::json::parse(&text) {
                 Ok(doc) => inventories.push((id, doc)),
+                // An inventory is context, but one that cannot be read must be said.
                 Err((at, message)) => {
-                    let d = arm::json_error(&ws, id, at, &message);
+                    ws.checked[id.0 as usize] = true;
+                    let d = arm::json_error(&ws, id, at, &message)
+                        .with_help("export it again (`az network vnet list -o json > vnets.json`)");
                     ws.diagnostics.push(d);
                 }
             }
@@ -598,8 +613,21 @@ pub fn load(mut inputs: Vec<InputFile>, cwd: Option<&Path>, options: &LoadOption
             }
         }
     }
-    // A plan beside its sources: the root module is evaluated with the plan's variables.
+    // A plan beside its sources: the root module is evaluated with the plan's variables,
+    // and a checked plan's sources are checked with it (findings point at them).
     ws.plan_inputs = plan::root_inputs(&ws, &plans, options);
+    for (id, _) in &plans {
+        if !ws.checked[id.0 as usize] {
+            continue;
+        }
+        let dirs = plan::source_dirs(&ws, *id, options);
+        for tf in &terraform.tf {
+            let dir = normalize(ws.sources.get(*tf).path.parent().unwrap_or(Path::new("")));
+            if dirs.contains(&dir) {
+                ws.checked[tf.0 as usize] = true;
+            }
+        }
+    }
     terraform::lower(&mut ws, terraform, options, &mut model);
     plan::lower(&mut ws, &plans, options, &mut model);
     let compiled_bicep = arm::lower(&mut ws, others, options, &mut model);

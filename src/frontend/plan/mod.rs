@@ -56,7 +56,11 @@ pub(crate) struct Resource<'d> {
 
 /// The root module folders a plan may have been made from: the `--source` folders, or the
 /// plan's own.
-fn source_dirs(ws: &Workspace<'_>, file: FileId, options: &LoadOptions<'_>) -> Vec<PathBuf> {
+pub(crate) fn source_dirs(
+    ws: &Workspace<'_>,
+    file: FileId,
+    options: &LoadOptions<'_>,
+) -> Vec<PathBuf> {
     if options.plan_sources.is_empty() {
         let path = &ws.sources.get(file).path;
         vec![super::normalize(path.parent().unwrap_or(Path::new("")))]
@@ -158,7 +162,43 @@ pub(crate) fn lower(
             diags.push((r.address.clone(), own));
         }
         model.symbols.extend(plan.symbols.descriptions());
+        // The peerings the plan destroys (and does not re-create).
+        for c in doc
+            .get("resource_changes")
+            .map(Node::items)
+            .unwrap_or_default()
+        {
+            let change = c.get("change");
+            let actions: Vec<&str> = change
+                .and_then(|ch| ch.get("actions"))
+                .map(Node::items)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(Node::as_str)
+                .collect();
+            let is_peering =
+                c.get("type").and_then(Node::as_str) == Some("azurerm_virtual_network_peering");
+            if !is_peering || actions != ["delete"] {
+                continue;
+            }
+            let before = change.and_then(|ch| ch.get("before"));
+            let text = |k: &str| {
+                before
+                    .and_then(|b| b.get(k))
+                    .and_then(Node::as_str)
+                    .map(str::to_lowercase)
+            };
+            if let (Some(rg), Some(vnet), Some(name)) = (
+                text("resource_group_name"),
+                text("virtual_network_name"),
+                text("name"),
+            ) {
+                ws.destroyed_peerings.insert((rg, vnet, name));
+            }
+        }
         let lowered = Objects::since(&start, model);
+        // A plan's references reach its own VNets first.
+        super::link::link_within(model, &lowered);
         // Merged when the plan is the only one of its root: two plans of one root (dev and
         // prod) describe different estates.
         let dirs = source_dirs(ws, *file, options);
