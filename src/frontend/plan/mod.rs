@@ -162,7 +162,7 @@ pub(crate) fn lower(
             diags.push((r.address.clone(), own));
         }
         model.symbols.extend(plan.symbols.descriptions());
-        // The peerings the plan destroys (and does not re-create).
+        // The peerings the plan destroys.
         for c in doc
             .get("resource_changes")
             .map(Node::items)
@@ -178,7 +178,8 @@ pub(crate) fn lower(
                 .collect();
             let is_peering =
                 c.get("type").and_then(Node::as_str) == Some("azurerm_virtual_network_peering");
-            if !is_peering || actions != ["delete"] {
+            // Deleted, or replaced (perhaps under a new name): the old one goes.
+            if !is_peering || !actions.contains(&"delete") {
                 continue;
             }
             let before = change.and_then(|ch| ch.get("before"));
