@@ -22,13 +22,24 @@ pub const FILE_NAME: &str = ".peerlint.toml";
 #[serde(deny_unknown_fields)]
 struct RawConfig {
     #[serde(default)]
-    rules: BTreeMap<String, String>,
+    rules: BTreeMap<String, RawRule>,
 }
 
-/// Rule levels: the defaults, overridden by the configuration file.
+/// A rule's entry: its level, or a table with its level and options
+/// (`peering-limit = { level = "warning", max = 800 }`).
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum RawRule {
+    Level(String),
+    Table(toml::Table),
+}
+
+/// Rule levels and options: the defaults, overridden by the configuration file.
 #[derive(Debug, Clone, Default)]
 pub struct Config {
     levels: HashMap<&'static str, Level>,
+    /// The rules' options.
+    pub options: rules::Options,
     /// The file this came from, if any.
     pub path: Option<PathBuf>,
 }
@@ -50,7 +61,8 @@ impl Config {
         };
         let raw: RawConfig = toml::from_str(text).map_err(|e| err(e.message().to_string()))?;
         let mut levels = HashMap::new();
-        for (id, level) in raw.rules {
+        let mut options = rules::Options::default();
+        for (id, entry) in raw.rules {
             let Some(meta) = rules::find(&id) else {
                 let known: Vec<&str> = rules::all().map(|m| m.id).collect();
                 return Err(err(format!(
@@ -58,13 +70,49 @@ impl Config {
                     known.join(", ")
                 )));
             };
-            let level: Level = level
-                .parse()
-                .map_err(|e| err(format!("rule \"{id}\": {e}")))?;
-            levels.insert(meta.id, level);
+            let level = match entry {
+                RawRule::Level(level) => Some(level),
+                RawRule::Table(table) => {
+                    let mut level = None;
+                    for (key, value) in table {
+                        match (meta.id, key.as_str()) {
+                            (_, "level") => match value {
+                                toml::Value::String(l) => level = Some(l),
+                                other => {
+                                    return Err(err(format!(
+                                        "rule \"{id}\": `level` is a string, not {}",
+                                        other.type_str()
+                                    )));
+                                }
+                            },
+                            ("peering-limit", "max") => match value {
+                                toml::Value::Integer(n) if n >= 1 => {
+                                    options.peering_limit_max = n as usize
+                                }
+                                other => {
+                                    return Err(err(format!(
+                                        "rule \"{id}\": `max` is a positive integer, not {other}"
+                                    )));
+                                }
+                            },
+                            _ => {
+                                return Err(err(format!("rule \"{id}\" has no option \"{key}\"")));
+                            }
+                        }
+                    }
+                    level
+                }
+            };
+            if let Some(level) = level {
+                let level: Level = level
+                    .parse()
+                    .map_err(|e| err(format!("rule \"{id}\": {e}")))?;
+                levels.insert(meta.id, level);
+            }
         }
         Ok(Config {
             levels,
+            options,
             path: Some(path.to_path_buf()),
         })
     }
@@ -108,6 +156,33 @@ mod tests {
         let c = Config::parse("[rules]\ncross-region = \"off\"\n", Path::new("x.toml")).unwrap();
         assert_eq!(c.level("cross-region"), Level::Off);
         assert_eq!(c.level("address-overlap"), Level::Error);
+    }
+
+    #[test]
+    fn options_go_with_the_level() {
+        let c = Config::parse(
+            "[rules]\npeering-limit = { level = \"warning\", max = 800 }\n",
+            Path::new("x.toml"),
+        )
+        .unwrap();
+        assert_eq!(c.level("peering-limit"), Level::Warning);
+        assert_eq!(c.options.peering_limit_max, 800);
+        let c = Config::parse(
+            "[rules]\npeering-limit = { max = 100 }\n",
+            Path::new("x.toml"),
+        )
+        .unwrap();
+        assert_eq!(c.level("peering-limit"), Level::Error);
+        assert_eq!(c.options.peering_limit_max, 100);
+        let e = Config::parse("[rules]\ncross-region = { max = 1 }\n", Path::new("x.toml"))
+            .unwrap_err();
+        assert!(e.message.contains("has no option \"max\""), "{e}");
+        let e = Config::parse(
+            "[rules]\npeering-limit = { max = 0 }\n",
+            Path::new("x.toml"),
+        )
+        .unwrap_err();
+        assert!(e.message.contains("positive integer"), "{e}");
     }
 
     #[test]

@@ -326,6 +326,8 @@ pub struct Peering {
     pub local_subnet_names: Option<Spanned<Value<Vec<String>>>>,
     pub remote_subnet_names: Option<Spanned<Value<Vec<String>>>>,
     pub only_ipv6: Flag,
+    /// Known from the deployed estate (an inventory), not declared in the code.
+    pub existing: bool,
     /// Whether the change re-syncs the peering with its remote VNet (a plan that updates
     /// its `triggers`, or replaces it).
     pub resync: bool,

@@ -92,7 +92,7 @@ pub fn lint(
         Err(e) => panic!("cannot start a thread: {e}"),
     };
     let mut diagnostics = loaded.diagnostics;
-    diagnostics.extend(rules::run(&loaded.model, |id| {
+    diagnostics.extend(rules::run(&loaded.model, &config.options, |id| {
         config.level(id) != Level::Off
     }));
     diagnostics.retain_mut(|d| match config.level(d.rule).severity() {

@@ -1,7 +1,9 @@
-//! Runs every case under `fixtures/<rule-id>/`: a `valid_*` case must produce no finding at
-//! all; an `invalid_*` case must produce exactly the findings its `expect.txt` lists (lines
-//! `<file>:<line> <rule-id>`, files relative to the case), at least one of them of the
-//! rule the folder is named after. The human output of every case is snapshotted.
+//! Runs every case under `fixtures/<rule-id>/`, with the rule the folder is named after,
+//! the input checks and the rules its `expect.txt` lists (the other rules are off): a
+//! `valid_*` case must produce no finding at all; an `invalid_*` case must produce exactly
+//! the findings its `expect.txt` lists (lines `<file>:<line> <rule-id>`, files relative to
+//! the case), at least one of them of the folder's rule. The human output of every case is
+//! snapshotted.
 
 use peerlint::config::Config;
 use peerlint::frontend::{Disk, LoadOptions};
@@ -9,6 +11,9 @@ use peerlint::report::{self, Format, RenderOptions};
 use std::path::{Path, PathBuf};
 
 type Finding = (String, u32, String);
+
+/// The checks on the input itself, which run in every case.
+const INPUT_CHECKS: [&str; 3] = ["syntax-error", "undefined-reference", "invalid-value"];
 
 fn sorted_dirs(dir: &Path) -> Vec<PathBuf> {
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -98,9 +103,22 @@ fn fixtures() {
                     _ => panic!("{rel:?}/args.txt: unknown option line {line:?}"),
                 }
             }
+            // The case's rule, the input checks, and the rules its expect.txt lists run;
+            // the others are off, so that a case shows what it is about.
+            let want = expected(&case);
+            let mut toml = String::from("[rules]\n");
+            for meta in peerlint::rules::all() {
+                let on = meta.id == rule
+                    || INPUT_CHECKS.contains(&meta.id)
+                    || want.iter().any(|(_, _, r)| r == meta.id);
+                if !on {
+                    toml.push_str(&format!("{} = \"off\"\n", meta.id));
+                }
+            }
+            let config = Config::parse(&toml, Path::new("fixture.toml")).unwrap();
             let outcome = peerlint::check_paths(
                 std::slice::from_ref(&rel),
-                &Config::default(),
+                &config,
                 Some(manifest),
                 &options,
             )
@@ -118,7 +136,6 @@ fn fixtures() {
                 .collect::<Vec<_>>();
             let mut actual = actual;
             actual.sort();
-            let want = expected(&case);
             if valid && !want.is_empty() {
                 failures.push(format!("{rel:?}: a valid case must not have an expect.txt"));
             }

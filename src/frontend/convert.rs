@@ -261,10 +261,8 @@ impl Lowering<'_> {
         Some(out)
     }
 
-    /// Address prefixes from a list (or, failing that, a single string). A known prefix
-    /// that is not CIDR is reported.
+    /// Address prefixes from a list (or, failing that, a single string).
     pub(crate) fn prefixes(&mut self, list: Option<Field>, single: Option<Field>) -> AddressSpace {
-        let name = list.as_ref().or(single.as_ref()).map(|f| f.name.clone());
         let written = list.as_ref().or(single.as_ref()).map(|f| f.span);
         let mut space = if let Some(strings) = self.strings(list) {
             let mut space = AddressSpace {
@@ -292,32 +290,7 @@ impl Lowering<'_> {
                 },
             }
         };
-        // An empty string is a placeholder (a parameter's default that every deployment
-        // overrides), not a mistake worth a finding; it is still not known space.
-        for p in space
-            .prefixes
-            .iter()
-            .filter(|p| p.net.is_none() && !p.text.trim().is_empty())
-        {
-            self.diags.push(
-                Diagnostic::new(
-                    INVALID_VALUE,
-                    format!(
-                        "`{}` of `{}` holds \"{}\", which is not an address prefix in CIDR \
-                         notation",
-                        name.as_deref().unwrap_or("address prefixes"),
-                        self.label,
-                        p.text
-                    ),
-                    Label::new(p.span, "not CIDR"),
-                )
-                .with_note(
-                    "Azure rejects an address prefix that is not CIDR, so peerlint \
-                     cannot check what depends on it.",
-                )
-                .with_help("write the prefix as address/length, e.g. 10.1.0.0/16"),
-            );
-        }
+        // A prefix that is not CIDR stays, for `invalid-address-prefix` to report.
         // What is not CIDR is not known space.
         if space.prefixes.iter().any(|p| p.net.is_none()) {
             space.complete = false;
@@ -397,6 +370,7 @@ impl Lowering<'_> {
             remote_subnet_names,
             only_ipv6,
             resync: false,
+            existing: false,
             origin: self.header,
         });
     }

@@ -318,7 +318,8 @@ fn vnet(
         } else {
             DeploymentModel::ResourceManager
         },
-        existing: true,
+        // Described whole (address space, subnets, gateway): not an identity only.
+        existing: false,
         origin: item.span(),
         address_change: None,
         subnets: Vec::new(),
@@ -505,5 +506,8 @@ fn peering(
             .find(|(k, _)| *k == n)
             .map(|(_, f)| f.clone())
     });
+    if let Some(p) = model.peerings.last_mut() {
+        p.existing = true;
+    }
     None
 }

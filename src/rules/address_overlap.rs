@@ -22,7 +22,7 @@ impl Rule for AddressOverlap {
         &META
     }
 
-    fn check(&self, model: &Model, out: &mut Vec<Diagnostic>) {
+    fn check(&self, model: &Model, _: &super::Options, out: &mut Vec<Diagnostic>) {
         for p in &model.peerings {
             let Some((local, remote)) = both_vnets(model, p) else {
                 continue;
@@ -52,15 +52,15 @@ impl Rule for AddressOverlap {
 }
 
 /// A prefix that takes part in the peering, and what it belongs to (for messages).
-struct Owned<'m> {
-    net: IpNet,
-    prefix: &'m Prefix,
-    owner: String,
+pub(super) struct Owned<'m> {
+    pub net: IpNet,
+    pub prefix: &'m Prefix,
+    pub owner: String,
 }
 
 /// The prefixes a side of the peering contributes: its whole address space, or the
 /// prefixes of its peered subnets. `None` when they cannot be determined.
-fn peered_prefixes<'m>(
+pub(super) fn peered_prefixes<'m>(
     model: &'m Model,
     p: &Peering,
     vnet: &'m Vnet,

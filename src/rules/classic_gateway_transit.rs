@@ -19,7 +19,7 @@ impl Rule for ClassicGatewayTransit {
         &META
     }
 
-    fn check(&self, model: &Model, out: &mut Vec<Diagnostic>) {
+    fn check(&self, model: &Model, _: &super::Options, out: &mut Vec<Diagnostic>) {
         for p in &model.peerings {
             let flag = if p.use_remote_gateways.value.is_true() {
                 &p.use_remote_gateways

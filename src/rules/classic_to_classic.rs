@@ -18,7 +18,7 @@ impl Rule for ClassicToClassic {
         &META
     }
 
-    fn check(&self, model: &Model, out: &mut Vec<Diagnostic>) {
+    fn check(&self, model: &Model, _: &super::Options, out: &mut Vec<Diagnostic>) {
         for p in &model.peerings {
             if !(model.is_classic(&p.local).is_true() && model.is_classic(&p.remote).is_true()) {
                 continue;

@@ -18,7 +18,7 @@ impl Rule for CrossRegion {
         &META
     }
 
-    fn check(&self, model: &Model, out: &mut Vec<Diagnostic>) {
+    fn check(&self, model: &Model, _: &super::Options, out: &mut Vec<Diagnostic>) {
         for p in &model.peerings {
             let Some((local, remote)) = both_vnets(model, p) else {
                 continue;

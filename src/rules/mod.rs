@@ -16,8 +16,18 @@ mod address_overlap;
 mod classic_gateway_transit;
 mod classic_to_classic;
 mod cross_region;
+mod duplicate_peering;
+mod gateway_transit_basic_sku;
+mod invalid_address_prefix;
+mod missing_reverse_peering;
+mod multiple_remote_gateways;
+mod overlapping_peers;
 mod peered_address_change;
+mod peering_limit;
 mod remote_gateway_conflict;
+mod remote_gateway_missing;
+mod remote_gateway_without_transit;
+mod self_peering;
 
 /// The level a rule runs at: off, or the severity of what it reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -80,11 +90,26 @@ pub struct RuleMeta {
     pub doc: &'static str,
 }
 
+/// The rules' options, from the configuration.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// `peering-limit`'s `max`: the most peerings a VNet may have.
+    pub peering_limit_max: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            peering_limit_max: 500,
+        }
+    }
+}
+
 /// A check over the whole model.
 pub trait Rule: Sync {
     fn meta(&self) -> &'static RuleMeta;
     /// Appends one diagnostic per offending peering (instance). The severity is set later.
-    fn check(&self, model: &Model, out: &mut Vec<Diagnostic>);
+    fn check(&self, model: &Model, options: &Options, out: &mut Vec<Diagnostic>);
 }
 
 /// Every rule over the model, in documentation order.
@@ -95,6 +120,16 @@ pub static RULES: &[&dyn Rule] = &[
     &classic_gateway_transit::ClassicGatewayTransit,
     &remote_gateway_conflict::RemoteGatewayConflict,
     &peered_address_change::PeeredAddressChange,
+    &overlapping_peers::OverlappingPeers,
+    &remote_gateway_missing::RemoteGatewayMissing,
+    &remote_gateway_without_transit::RemoteGatewayWithoutTransit,
+    &multiple_remote_gateways::MultipleRemoteGateways,
+    &missing_reverse_peering::MissingReversePeering,
+    &self_peering::SelfPeering,
+    &duplicate_peering::DuplicatePeering,
+    &peering_limit::PeeringLimit,
+    &invalid_address_prefix::InvalidAddressPrefix,
+    &gateway_transit_basic_sku::GatewayTransitBasicSku,
 ];
 
 /// Every rule id peerlint can report: the model rules, then the input checks.
@@ -108,11 +143,11 @@ pub fn find(id: &str) -> Option<&'static RuleMeta> {
 }
 
 /// Runs every rule that is not off.
-pub fn run(model: &Model, enabled: impl Fn(&str) -> bool) -> Vec<Diagnostic> {
+pub fn run(model: &Model, options: &Options, enabled: impl Fn(&str) -> bool) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for rule in RULES {
         if enabled(rule.meta().id) {
-            rule.check(model, &mut out);
+            rule.check(model, options, &mut out);
         }
     }
     out
@@ -123,6 +158,31 @@ pub fn run(model: &Model, enabled: impl Fn(&str) -> bool) -> Vec<Diagnostic> {
 /// Where a flag is written, or the peering's header when it is left at its default.
 pub(crate) fn flag_span(p: &Peering, flag: &Flag) -> Span {
     flag.span.unwrap_or(p.origin)
+}
+
+/// Whether a VNet has a gateway, when the model can tell: it has one linked to it, or it
+/// is declared whole (not only read) and no gateway of the model is unlinked.
+pub(crate) fn has_gateway(model: &Model, vnet: crate::ir::VnetId) -> Option<bool> {
+    let v = model.vnet(vnet);
+    if !v.gateways.is_empty() {
+        return Some(true);
+    }
+    if v.existing || model.gateways.iter().any(|g| g.vnet.resolved.is_none()) {
+        return None;
+    }
+    Some(false)
+}
+
+/// The peerings whose local VNet is `from` and remote `to`.
+pub(crate) fn peerings_between(
+    model: &Model,
+    from: crate::ir::VnetId,
+    to: crate::ir::VnetId,
+) -> impl Iterator<Item = &Peering> {
+    model
+        .peerings
+        .iter()
+        .filter(move |p| p.local.resolved == Some(from) && p.remote.resolved == Some(to))
 }
 
 /// Both VNets of a peering, when both are declared in the checked code.

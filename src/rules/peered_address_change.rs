@@ -19,7 +19,7 @@ impl Rule for PeeredAddressChange {
         &META
     }
 
-    fn check(&self, model: &Model, out: &mut Vec<Diagnostic>) {
+    fn check(&self, model: &Model, _: &super::Options, out: &mut Vec<Diagnostic>) {
         for (i, vnet) in model.vnets.iter().enumerate() {
             let Some(before) = &vnet.address_change else {
                 continue;

@@ -18,7 +18,7 @@ impl Rule for RemoteGatewayConflict {
         &META
     }
 
-    fn check(&self, model: &Model, out: &mut Vec<Diagnostic>) {
+    fn check(&self, model: &Model, _: &super::Options, out: &mut Vec<Diagnostic>) {
         for p in &model.peerings {
             if !p.use_remote_gateways.value.is_true() {
                 continue;

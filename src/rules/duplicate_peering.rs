@@ -1,0 +1,65 @@
+//! `duplicate-peering`: two peerings from one VNet to the same remote VNet.
+
+use super::{Level, Options, Rule, RuleMeta};
+use crate::diagnostic::{Diagnostic, Label};
+use crate::ir::{Model, VnetId};
+use std::collections::BTreeMap;
+
+pub(crate) struct DuplicatePeering;
+
+static META: RuleMeta = RuleMeta {
+    id: "duplicate-peering",
+    summary: "Two peerings go from one VNet to the same remote VNet",
+    default_level: Level::Error,
+    doc: include_str!("../../docs/rules/duplicate-peering.md"),
+};
+
+impl Rule for DuplicatePeering {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, model: &Model, _: &Options, out: &mut Vec<Diagnostic>) {
+        let mut pairs: BTreeMap<(VnetId, VnetId), Vec<usize>> = BTreeMap::new();
+        for (i, p) in model.peerings.iter().enumerate() {
+            if let (Some(l), Some(r)) = (p.local.resolved, p.remote.resolved)
+                && l != r
+            {
+                pairs.entry((l, r)).or_default().push(i);
+            }
+        }
+        for ((local, remote), mut list) in pairs {
+            if list.len() < 2 {
+                continue;
+            }
+            // What exists stands; the code's extra peering is the duplicate.
+            list.sort_by_key(|&i| !model.peerings[i].existing);
+            let first = &model.peerings[list[0]];
+            for &i in &list[1..] {
+                let p = &model.peerings[i];
+                out.push(
+                    Diagnostic::new(
+                        "duplicate-peering",
+                        format!(
+                            "`{}` peers `{}` with `{}`, as `{}` does already",
+                            p.label,
+                            model.vnet(local).label,
+                            model.vnet(remote).label,
+                            first.label
+                        ),
+                        Label::new(p.remote.span, "a second peering to the same VNet"),
+                    )
+                    .with_related(Label::new(
+                        first.remote.span,
+                        format!("`{}` peers the same VNets", first.label),
+                    ))
+                    .with_note(
+                        "Azure rejects a second peering between the same two VNets: a VNet has \
+                         at most one peering to each remote VNet.",
+                    )
+                    .with_help("keep one of the two peerings"),
+                );
+            }
+        }
+    }
+}

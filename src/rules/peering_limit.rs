@@ -1,0 +1,64 @@
+//! `peering-limit`: a VNet has more peerings than Azure allows.
+
+use super::{Level, Options, Rule, RuleMeta};
+use crate::diagnostic::{Diagnostic, Label};
+use crate::ir::{Model, VnetId};
+use std::collections::BTreeMap;
+
+pub(crate) struct PeeringLimit;
+
+static META: RuleMeta = RuleMeta {
+    id: "peering-limit",
+    summary: "A VNet has more peerings than the limit (500 by default)",
+    default_level: Level::Error,
+    doc: include_str!("../../docs/rules/peering-limit.md"),
+};
+
+impl Rule for PeeringLimit {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, model: &Model, options: &Options, out: &mut Vec<Diagnostic>) {
+        let max = options.peering_limit_max;
+        let mut by_local: BTreeMap<VnetId, Vec<usize>> = BTreeMap::new();
+        for (i, p) in model.peerings.iter().enumerate() {
+            if let Some(l) = p.local.resolved {
+                by_local.entry(l).or_default().push(i);
+            }
+        }
+        for (local, mut list) in by_local {
+            if list.len() <= max {
+                continue;
+            }
+            // What exists counts first; the code's peerings beyond the limit are the excess.
+            list.sort_by_key(|&i| !model.peerings[i].existing);
+            let v = model.vnet(local);
+            let over = &model.peerings[list[max]];
+            out.push(
+                Diagnostic::new(
+                    "peering-limit",
+                    format!(
+                        "`{}` has {} peerings, more than the limit of {max}",
+                        v.label,
+                        list.len()
+                    ),
+                    Label::new(v.origin, format!("{} peerings", list.len())),
+                )
+                .with_related(Label::new(
+                    over.origin,
+                    format!("`{}` is peering number {}", over.label, max + 1),
+                ))
+                .with_note(
+                    "Azure limits the peerings of a VNet (500 by default); beyond it, the \
+                     deployment of the next peering fails.",
+                )
+                .with_help(
+                    "spread the spokes over more hubs, or use Azure Virtual Network Manager; if \
+                     your subscription's limit is higher, set it with `peering-limit = { max = \
+                     N }` under [rules] in .peerlint.toml",
+                ),
+            );
+        }
+    }
+}
