@@ -939,3 +939,77 @@ fn an_inventory_that_cannot_be_read_is_reported() {
         "vnets.json:1:1: error[syntax-error]: JSON syntax error: the file holds no JSON value\n"
     );
 }
+
+#[test]
+fn a_rule_option_comes_from_the_configuration() {
+    let dir = scratch("peering-limit-option");
+    std::fs::write(
+        dir.join("main.tf"),
+        r#"resource "azurerm_virtual_network" "hub" {
+  name                = "vnet-hub"
+  resource_group_name = "rg"
+  location            = "westeurope"
+  address_space       = ["10.0.0.0/16"]
+}
+resource "azurerm_virtual_network" "spoke" {
+  count               = 3
+  name                = "vnet-spoke-${count.index}"
+  resource_group_name = "rg"
+  location            = "westeurope"
+  address_space       = ["10.${count.index + 1}.0.0/16"]
+}
+resource "azurerm_virtual_network_peering" "hub_to_spoke" {
+  count                     = 3
+  name                      = "hub-to-spoke-${count.index}"
+  resource_group_name       = "rg"
+  virtual_network_name      = azurerm_virtual_network.hub.name
+  remote_virtual_network_id = azurerm_virtual_network.spoke[count.index].id
+}
+resource "azurerm_virtual_network_peering" "spoke_to_hub" {
+  count                     = 3
+  name                      = "spoke-to-hub"
+  resource_group_name       = "rg"
+  virtual_network_name      = azurerm_virtual_network.spoke[count.index].name
+  remote_virtual_network_id = azurerm_virtual_network.hub.id
+}
+"#,
+    )
+    .unwrap();
+    let run = || {
+        stdout(
+            Command::cargo_bin("peerlint")
+                .unwrap()
+                .current_dir(&dir)
+                .args(["check", "--format", "compact"]),
+        )
+    };
+    assert_eq!(run(), (0, String::new()));
+    std::fs::write(
+        dir.join(".peerlint.toml"),
+        "[rules]\npeering-limit = { level = \"warning\", max = 2 }\n",
+    )
+    .unwrap();
+    let (code, out) = run();
+    assert_eq!(code, 0, "a warning does not fail the run: {out}");
+    assert_eq!(
+        out,
+        "main.tf:1:1: warning[peering-limit]: `azurerm_virtual_network.hub` has 3 peerings, more than the limit of 2\n"
+    );
+    std::fs::write(
+        dir.join(".peerlint.toml"),
+        "[rules]\npeering-limit = { max = -1 }\n",
+    )
+    .unwrap();
+    let out = Command::cargo_bin("peerlint")
+        .unwrap()
+        .current_dir(&dir)
+        .arg("check")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8(out.stderr)
+            .unwrap()
+            .contains("`max` is a positive integer")
+    );
+}

@@ -16,8 +16,10 @@ module "spoke" {
   source   = "./modules/spoke"
   for_each = var.spokes
 
-  name          = each.key
-  location      = each.value.location
-  address_space = each.value.address_space
-  hub_id        = azurerm_virtual_network.hub.id
+  name                    = each.key
+  location                = each.value.location
+  address_space           = each.value.address_space
+  hub_id                  = azurerm_virtual_network.hub.id
+  hub_name                = azurerm_virtual_network.hub.name
+  hub_resource_group_name = azurerm_virtual_network.hub.resource_group_name
 }

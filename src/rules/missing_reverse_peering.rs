@@ -3,7 +3,7 @@
 
 use super::{Level, Options, Rule, RuleMeta, peerings_between};
 use crate::diagnostic::{Diagnostic, Label};
-use crate::ir::Model;
+use crate::ir::{DeploymentModel, Model};
 
 pub(crate) struct MissingReversePeering;
 
@@ -26,6 +26,13 @@ impl Rule for MissingReversePeering {
             };
             let r = model.vnet(remote);
             if local == remote || p.existing || r.existing {
+                continue;
+            }
+            // A classic VNet takes no peering of its own: with a Resource Manager VNet, the
+            // one peering from that side is the whole link.
+            if r.model == DeploymentModel::Classic
+                || model.vnet(local).model == DeploymentModel::Classic
+            {
                 continue;
             }
             if peerings_between(model, remote, local).next().is_some() {

@@ -10,6 +10,12 @@ variable "address_space" {
 variable "hub_id" {
   type = string
 }
+variable "hub_name" {
+  type = string
+}
+variable "hub_resource_group_name" {
+  type = string
+}
 
 resource "azurerm_virtual_network" "this" {
   name                = "vnet-${var.name}"
@@ -23,4 +29,11 @@ resource "azurerm_virtual_network_peering" "to_hub" {
   resource_group_name       = azurerm_virtual_network.this.resource_group_name
   virtual_network_name      = azurerm_virtual_network.this.name
   remote_virtual_network_id = var.hub_id
+}
+
+resource "azurerm_virtual_network_peering" "from_hub" {
+  name                      = "to-${var.name}"
+  resource_group_name       = var.hub_resource_group_name
+  virtual_network_name      = var.hub_name
+  remote_virtual_network_id = azurerm_virtual_network.this.id
 }
