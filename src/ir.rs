@@ -221,6 +221,8 @@ pub struct Vnet {
     pub existing: bool,
     /// The declaration (block or object) as a whole.
     pub origin: Span,
+    /// Known from the deployed estate (an inventory) only, not declared in the code.
+    pub deployed: bool,
     /// When the change under review resizes the VNet (a plan's update, or code that
     /// differs from the inventory): the address prefixes it has now.
     pub address_change: Option<Vec<String>>,
@@ -327,7 +329,7 @@ pub struct Peering {
     pub remote_subnet_names: Option<Spanned<Value<Vec<String>>>>,
     pub only_ipv6: Flag,
     /// Known from the deployed estate (an inventory), not declared in the code.
-    pub existing: bool,
+    pub deployed: bool,
     /// Whether the change re-syncs the peering with its remote VNet (a plan that updates
     /// its `triggers`, or replaces it).
     pub resync: bool,

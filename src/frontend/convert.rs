@@ -370,7 +370,7 @@ impl Lowering<'_> {
             remote_subnet_names,
             only_ipv6,
             resync: false,
-            existing: false,
+            deployed: false,
             origin: self.header,
         });
     }

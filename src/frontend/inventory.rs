@@ -322,6 +322,7 @@ fn vnet(
         existing: false,
         origin: item.span(),
         address_change: None,
+        deployed: true,
         subnets: Vec::new(),
         gateways: Vec::new(),
     });
@@ -483,6 +484,7 @@ fn peering(
             existing: true,
             origin: item.span(),
             address_change: None,
+            deployed: true,
             subnets: Vec::new(),
             gateways: Vec::new(),
         });
@@ -507,7 +509,7 @@ fn peering(
             .map(|(_, f)| f.clone())
     });
     if let Some(p) = model.peerings.last_mut() {
-        p.existing = true;
+        p.deployed = true;
     }
     None
 }

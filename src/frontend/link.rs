@@ -181,6 +181,7 @@ mod tests {
             existing: false,
             origin: span(),
             address_change: None,
+            deployed: false,
             subnets: vec![],
             gateways: vec![],
         }

@@ -33,7 +33,7 @@ impl Rule for DuplicatePeering {
                 continue;
             }
             // What exists stands; the code's extra peering is the duplicate.
-            list.sort_by_key(|&i| !model.peerings[i].existing);
+            list.sort_by_key(|&i| !model.peerings[i].deployed);
             let first = &model.peerings[list[0]];
             for &i in &list[1..] {
                 let p = &model.peerings[i];

@@ -25,7 +25,8 @@ impl Rule for MissingReversePeering {
                 continue;
             };
             let r = model.vnet(remote);
-            if local == remote || p.existing || r.existing {
+            // Only a VNet the code declares (not one it reads, or the inventory shows).
+            if local == remote || p.deployed || r.existing || r.deployed {
                 continue;
             }
             // A classic VNet takes no peering of its own: with a Resource Manager VNet, the
@@ -38,15 +39,28 @@ impl Rule for MissingReversePeering {
             if peerings_between(model, remote, local).next().is_some() {
                 continue;
             }
-            // A peering of the remote VNet whose target is not known may be the reverse one.
-            let maybe = model
-                .peerings
-                .iter()
-                .any(|q| q.local.resolved == Some(remote) && q.remote.resolved.is_none())
-                || model
-                    .peerings
-                    .iter()
-                    .any(|q| q.local.resolved.is_none() && q.remote.resolved == Some(local));
+            // A peering whose other end is not known, or names this VNet but did not link,
+            // may be the reverse one.
+            let could_be = |r: &crate::ir::VnetRef, v: &crate::ir::Vnet| match r.target.known() {
+                None => true,
+                Some(key) => {
+                    v.name
+                        .known()
+                        .is_some_and(|n| n.eq_ignore_ascii_case(&key.name))
+                        && v.resource_group
+                            .known()
+                            .is_some_and(|g| g.eq_ignore_ascii_case(&key.resource_group))
+                }
+            };
+            let (lv, rv) = (model.vnet(local), r);
+            let maybe = model.peerings.iter().any(|q| {
+                (q.local.resolved == Some(remote)
+                    && q.remote.resolved.is_none()
+                    && could_be(&q.remote, lv))
+                    || (q.local.resolved.is_none()
+                        && q.remote.resolved == Some(local)
+                        && could_be(&q.local, rv))
+            });
             if maybe {
                 continue;
             }

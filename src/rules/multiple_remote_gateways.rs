@@ -35,7 +35,7 @@ impl Rule for MultipleRemoteGateways {
             // The first in the code is the one that stands; report the others (code before
             // what the inventory says exists).
             let mut list = list;
-            list.sort_by_key(|&i| model.peerings[i].existing);
+            list.sort_by_key(|&i| model.peerings[i].deployed);
             let first = &model.peerings[list[0]];
             for &i in &list[1..] {
                 let p = &model.peerings[i];

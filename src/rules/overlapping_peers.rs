@@ -105,7 +105,7 @@ impl Rule for OverlappingPeers {
             for ((a, b), (ea, eb)) in pairs {
                 let (pa, pb) = (&model.peerings[a], &model.peerings[b]);
                 // Report at the newer peering: the one in the code, else the later one.
-                let (new, old, e_new, e_old) = if pb.existing && !pa.existing {
+                let (new, old, e_new, e_old) = if pb.deployed && !pa.deployed {
                     (a, b, eb, ea)
                 } else {
                     (b, a, ea, eb)

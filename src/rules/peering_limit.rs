@@ -32,7 +32,7 @@ impl Rule for PeeringLimit {
                 continue;
             }
             // What exists counts first; the code's peerings beyond the limit are the excess.
-            list.sort_by_key(|&i| !model.peerings[i].existing);
+            list.sort_by_key(|&i| !model.peerings[i].deployed);
             let v = model.vnet(local);
             let over = &model.peerings[list[max]];
             out.push(

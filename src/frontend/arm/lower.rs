@@ -457,6 +457,7 @@ fn vnet(res: &Res<'_, '_>, model: &mut Model, kind: DeploymentModel) {
         existing: res.existing,
         origin: res.header,
         address_change: None,
+        deployed: false,
         subnets: Vec::new(),
         gateways: Vec::new(),
     });

@@ -362,6 +362,7 @@ fn lower_vnet(cx: &mut Cx<'_, '_>, model: &mut Model) {
         existing: cx.r.data,
         origin: cx.low.header,
         address_change,
+        deployed: false,
         subnets: Vec::new(),
         gateways: Vec::new(),
     });
@@ -497,6 +498,7 @@ fn lower_azapi(cx: &mut Cx<'_, '_>, model: &mut Model) {
                 existing: false,
                 origin: cx.low.header,
                 address_change,
+                deployed: false,
                 subnets: Vec::new(),
                 gateways: Vec::new(),
             });

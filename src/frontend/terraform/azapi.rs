@@ -81,6 +81,7 @@ fn vnet(cx: &mut Cx<'_, '_, '_, '_>, model: &mut Model, kind: DeploymentModel) {
         existing: false,
         origin: cx.header(),
         address_change: None,
+        deployed: false,
         subnets: Vec::new(),
         gateways: Vec::new(),
     });

@@ -340,6 +340,7 @@ fn lower_vnet(cx: &mut Cx<'_, '_, '_, '_>, model: &mut Model) {
         existing: false,
         origin: cx.header(),
         address_change: None,
+        deployed: false,
         subnets: Vec::new(),
         gateways: Vec::new(),
     });
@@ -387,6 +388,7 @@ fn lower_data_vnet(cx: &mut Cx<'_, '_, '_, '_>, model: &mut Model) {
         existing: true,
         origin: cx.header(),
         address_change: None,
+        deployed: false,
         subnets: Vec::new(),
         gateways: Vec::new(),
     });
