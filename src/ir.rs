@@ -223,6 +223,9 @@ pub struct Vnet {
     pub origin: Span,
     /// Known from the deployed estate (an inventory) only, not declared in the code.
     pub deployed: bool,
+    /// Its gateways may not all be known, though it is described: an inventory entry
+    /// without its `subnets` (where peerlint sees a gateway).
+    pub gateways_unknown: bool,
     /// When the change under review resizes the VNet (a plan's update, or code that
     /// differs from the inventory): the address prefixes it has now.
     pub address_change: Option<Vec<String>>,
@@ -346,6 +349,49 @@ pub struct Model {
     /// What each symbol stands for (`var.hub_name`, `random_string.suffix.result`, the
     /// subscription of a provider), for messages. See [`token`].
     pub symbols: Vec<String>,
+    /// What may be declared in something peerlint did not expand or follow.
+    pub gaps: Gaps,
+}
+
+/// What the checked code may declare beyond the model: set when a resource whose
+/// `count`/`for_each` (ARM: copy count) is not known, a module not installed or an ARM
+/// linked template not read may hold a gateway or a peering. "This VNet has no gateway"
+/// and "no peering goes back" are not known then. See also [`Vnet::gateways_unknown`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Gaps {
+    pub gateways: bool,
+    pub peerings: bool,
+}
+
+impl Gaps {
+    /// Anything at all: a module or template not followed.
+    pub const ALL: Gaps = Gaps {
+        gateways: true,
+        peerings: true,
+    };
+
+    /// What instances not known of a resource of type `ty` may hide: a Terraform type
+    /// (`azurerm_virtual_network_peering`, `azapi_resource`) or an ARM one
+    /// (`Microsoft.Network/virtualNetworks/virtualNetworkPeerings`); an ARM type that is
+    /// an expression (`[…]`) may be anything.
+    pub fn of_type(ty: &str) -> Gaps {
+        let t = ty.to_ascii_lowercase();
+        if t.starts_with('[') || t.starts_with("azapi_") || t == "microsoft.resources/deployments" {
+            return Gaps::ALL;
+        }
+        Gaps {
+            gateways: t == "azurerm_virtual_network_gateway"
+                || t == "microsoft.network/virtualnetworkgateways",
+            peerings: t == "azurerm_virtual_network_peering"
+                || t == "microsoft.network/virtualnetworks"
+                || t.ends_with("virtualnetworkpeerings"),
+        }
+    }
+
+    pub fn merge(&mut self, other: Gaps) {
+        self.gateways |= other.gateways;
+        self.peerings |= other.peerings;
+    }
 }
 
 impl Model {

@@ -173,13 +173,14 @@ fn json_contract_version_1() {
     assert_eq!(doc["tool"]["version"], env!("CARGO_PKG_VERSION"));
     assert_eq!(
         doc["summary"],
-        serde_json::json!({"files": 5, "vnets": 4, "peerings": 2, "errors": 3, "warnings": 0, "notes": 0})
+        serde_json::json!({"files": 5, "vnets": 4, "peerings": 3, "errors": 3, "warnings": 1, "notes": 0})
     );
     let diags = doc["diagnostics"].as_array().unwrap();
-    let summary: Vec<(String, String, u64)> = diags
+    let summary: Vec<(String, String, String, u64)> = diags
         .iter()
         .map(|d| {
             (
+                d["severity"].as_str().unwrap().to_string(),
                 d["rule"].as_str().unwrap().to_string(),
                 d["file"].as_str().unwrap().to_string(),
                 d["span"]["start"]["line"].as_u64().unwrap(),
@@ -191,17 +192,26 @@ fn json_contract_version_1() {
         summary,
         [
             (
+                "error".into(),
                 "remote-gateway-conflict".into(),
                 "fixtures/remote-gateway-conflict/invalid_across_files/peering.tf".into(),
                 7
             ),
             (
+                "error".into(),
                 "syntax-error".into(),
                 "fixtures/syntax-error/invalid_unclosed_block/broken.tf".into(),
                 6
             ),
             (
+                "error".into(),
                 "address-overlap".into(),
+                "fixtures/syntax-error/invalid_unclosed_block/good.tf".into(),
+                20
+            ),
+            (
+                "warning".into(),
+                "missing-reverse-peering".into(),
                 "fixtures/syntax-error/invalid_unclosed_block/good.tf".into(),
                 20
             ),
@@ -215,7 +225,6 @@ fn json_contract_version_1() {
             expected.retain(|k| *k != "note");
         }
         assert_eq!(keys(d), expected);
-        assert_eq!(d["severity"], "error");
         assert_span(&d["span"]);
         for r in d["related"].as_array().unwrap() {
             assert_eq!(keys(r), ["file", "message", "span"]);
@@ -295,9 +304,12 @@ fn human_output_and_colour() {
     ]));
     assert!(coloured.contains('\u{1b}'));
     let (code, clean) =
-        stdout(peerlint().args(["check", "fixtures/cross-region/valid_unknown_location"]));
+        stdout(peerlint().args(["check", "fixtures/missing-reverse-peering/valid_both_ways"]));
     assert_eq!(code, 0);
-    assert_eq!(clean, "No problems found in 1 file (2 VNets, 1 peering).\n");
+    assert_eq!(
+        clean,
+        "No problems found in 1 file (2 VNets, 2 peerings).\n"
+    );
 }
 
 #[test]
@@ -311,8 +323,9 @@ fn a_single_file_is_checked_with_its_module() {
         "compact",
     ]));
     assert_eq!(code, 1);
-    assert_eq!(out.lines().count(), 1, "{out}");
+    assert_eq!(out.lines().count(), 2, "{out}");
     assert!(out.contains("good.tf:20:3: error[address-overlap]"));
+    assert!(out.contains("good.tf:20:3: warning[missing-reverse-peering]"));
     // peering.tf alone still sees the VNets and the gateway declared in its siblings.
     let (code, out) = stdout(peerlint().args([
         "check",
@@ -638,7 +651,8 @@ fn arm_templates_deployed_together_with_the_target_flags() {
     assert_eq!(
         out,
         "peering.json:8:9: error[address-overlap]: `virtualNetworkPeerings/vnet-spoke/spoke-to-hub` peers VNets whose address spaces overlap: 10.0.64.0/18 (`virtualNetworks/vnet-spoke (with vnets.parameters.json)`) overlaps 10.0.0.0/16 (`virtualNetworks/vnet-hub (with vnets.parameters.json)`)\n\
-         peering.json:8:9: error[cross-region]: `virtualNetworkPeerings/vnet-spoke/spoke-to-hub` peers VNets in different regions: `virtualNetworks/vnet-spoke (with vnets.parameters.json)` is in northeurope, `virtualNetworks/vnet-hub (with vnets.parameters.json)` in westeurope\n"
+         peering.json:8:9: error[cross-region]: `virtualNetworkPeerings/vnet-spoke/spoke-to-hub` peers VNets in different regions: `virtualNetworks/vnet-spoke (with vnets.parameters.json)` is in northeurope, `virtualNetworks/vnet-hub (with vnets.parameters.json)` in westeurope\n\
+         peering.json:8:9: warning[missing-reverse-peering]: `virtualNetworkPeerings/vnet-spoke/spoke-to-hub` peers `virtualNetworks/vnet-spoke (with vnets.parameters.json)` with `virtualNetworks/vnet-hub (with vnets.parameters.json)`, but no peering goes back from `virtualNetworks/vnet-hub (with vnets.parameters.json)`\n"
     );
 }
 
@@ -684,7 +698,13 @@ fn arm_parameter_files_pair_by_name_or_explicitly() {
             .unwrap();
         (
             out.status.code().unwrap(),
-            String::from_utf8(out.stdout).unwrap(),
+            // The hub peers one way only; the warnings about it are beside the point here.
+            String::from_utf8(out.stdout)
+                .unwrap()
+                .lines()
+                .filter(|l| !l.contains("warning[missing-reverse-peering]"))
+                .map(|l| format!("{l}\n"))
+                .collect::<String>(),
             String::from_utf8(out.stderr).unwrap(),
         )
     };
@@ -885,14 +905,19 @@ fn a_plan_elsewhere_points_at_its_sources_with_source() {
     // With its sources: at the `.tf` line, once.
     let (code, out) = run(&["out/prod.plan.json", "--source", "root"]);
     assert_eq!(code, 1);
-    assert_eq!(out.lines().count(), 1, "{out}");
+    assert_eq!(out.lines().count(), 2, "{out}");
     assert!(
         out.starts_with("root/main.tf:25:3: error[address-overlap]"),
         "{out}"
     );
-    // The sources alone cannot know the spoke's range.
+    assert!(
+        out.contains("root/main.tf:25:3: warning[missing-reverse-peering]"),
+        "{out}"
+    );
+    // The sources alone cannot know the spoke's range (the peering is one-way still).
     let (code, out) = run(&["root"]);
-    assert_eq!((code, out.as_str()), (0, ""));
+    assert_eq!(code, 0);
+    assert!(!out.contains("error["), "{out}");
     // Missing files and folders fail the run.
     let fail = |args: &[&str]| {
         Command::cargo_bin("peerlint")

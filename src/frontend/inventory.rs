@@ -325,6 +325,8 @@ fn vnet(
         deployed: true,
         subnets: Vec::new(),
         gateways: Vec::new(),
+        // Its gateway is seen in its subnets only.
+        gateways_unknown: item.props.get("subnets").is_none(),
     });
     gateway(item, vid, display, model);
     Some(vid)
@@ -487,6 +489,7 @@ fn peering(
             deployed: true,
             subnets: Vec::new(),
             gateways: Vec::new(),
+            gateways_unknown: false,
         });
     }
     let name_field = item.node.member("name").map(|m| Field {

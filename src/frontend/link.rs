@@ -184,6 +184,7 @@ mod tests {
             deployed: false,
             subnets: vec![],
             gateways: vec![],
+            gateways_unknown: false,
         }
     }
 

@@ -20,6 +20,10 @@ impl Rule for MissingReversePeering {
     }
 
     fn check(&self, model: &Model, _: &Options, out: &mut Vec<Diagnostic>) {
+        // The reverse peering may be among what peerlint did not expand or follow.
+        if model.gaps.peerings {
+            return;
+        }
         for p in &model.peerings {
             let (Some(local), Some(remote)) = (p.local.resolved, p.remote.resolved) else {
                 continue;

@@ -167,7 +167,11 @@ pub(crate) fn has_gateway(model: &Model, vnet: crate::ir::VnetId) -> Option<bool
     if !v.gateways.is_empty() {
         return Some(true);
     }
-    if v.existing || model.gateways.iter().any(|g| g.vnet.resolved.is_none()) {
+    if v.existing
+        || v.gateways_unknown
+        || model.gaps.gateways
+        || model.gateways.iter().any(|g| g.vnet.resolved.is_none())
+    {
         return None;
     }
     Some(false)

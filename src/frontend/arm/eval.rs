@@ -40,6 +40,8 @@ pub(crate) struct Session<'a> {
     /// of its outermost template) and its name, lowercase: `reference()` reaches
     /// deployments anywhere in that evaluation by id.
     deployments: RefCell<DeploymentIndex<'a>>,
+    /// What may be declared where peerlint did not look.
+    gaps: Cell<crate::ir::Gaps>,
 }
 
 impl<'a> Session<'a> {
@@ -52,11 +54,23 @@ impl<'a> Session<'a> {
             depth: Cell::new(0),
             lambda_vars: RefCell::new(Vec::new()),
             deployments: RefCell::new(HashMap::new()),
+            gaps: Cell::new(crate::ir::Gaps::default()),
         }
     }
 
     pub(crate) fn note(&self, text: String) {
         self.notes.borrow_mut().insert(text);
+    }
+
+    /// Records what may be declared where peerlint did not look.
+    pub(crate) fn gap(&self, gaps: crate::ir::Gaps) {
+        let mut all = self.gaps.get();
+        all.merge(gaps);
+        self.gaps.set(all);
+    }
+
+    pub(crate) fn gaps(&self) -> crate::ir::Gaps {
+        self.gaps.get()
     }
 
     pub(crate) fn notes(&self) -> Vec<String> {

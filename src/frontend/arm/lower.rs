@@ -279,10 +279,15 @@ fn lower_resource<'a>(
                         lower_instance(session, d, node, symbolic, parent, &inner, Some(i), model);
                     }
                 }
-                None => session.note(format!(
-                    "{}: the copy count of a resource is not known (or too large); its instances are unknown",
-                    d.frame.origin
-                )),
+                None => {
+                    session.note(format!(
+                        "{}: the copy count of a resource is not known (or too large); its instances are unknown",
+                        d.frame.origin
+                    ));
+                    // A gateway or peering among the copies is not known either.
+                    let ty = node.get("type").and_then(Node::as_str).unwrap_or("[");
+                    session.gap(crate::ir::Gaps::of_type(ty));
+                }
             }
         }
         None => lower_instance(session, d, node, symbolic, parent, copies, None, model),
@@ -460,6 +465,7 @@ fn vnet(res: &Res<'_, '_>, model: &mut Model, kind: DeploymentModel) {
         deployed: false,
         subnets: Vec::new(),
         gateways: Vec::new(),
+        gateways_unknown: false,
     });
     if res.existing {
         res.ev.session.take_diagnostics_into(diags);

@@ -233,6 +233,7 @@ pub(crate) fn lower(
     }
     ws.diagnostics.extend(session.take_diagnostics());
     ws.notes.extend(session.notes());
+    model.gaps.merge(session.gaps());
     model.symbols.extend(session.symbols.descriptions());
     templates.iter().any(|(_, doc)| {
         doc.get("metadata")
@@ -468,6 +469,7 @@ fn make_deployment<'a>(
                     true,
                 ),
                 None => {
+                    session.gap(crate::ir::Gaps::ALL);
                     session.note(format!(
                         "{}: deployment '{shown}' links a template peerlint cannot read (only files beside the template are followed: a literal `relativePath`, or a `uri` relative to the template's own); its resources are unknown",
                         frame.origin

@@ -365,6 +365,7 @@ fn lower_vnet(cx: &mut Cx<'_, '_>, model: &mut Model) {
         deployed: false,
         subnets: Vec::new(),
         gateways: Vec::new(),
+        gateways_unknown: false,
     });
     for i in 0..cx.len("subnet") {
         let block = format!("subnet.{i}");
@@ -501,6 +502,7 @@ fn lower_azapi(cx: &mut Cx<'_, '_>, model: &mut Model) {
                 deployed: false,
                 subnets: Vec::new(),
                 gateways: Vec::new(),
+                gateways_unknown: false,
             });
         }
         "microsoft.network/virtualnetworks/subnets" => {

@@ -84,6 +84,7 @@ fn vnet(cx: &mut Cx<'_, '_, '_, '_>, model: &mut Model, kind: DeploymentModel) {
         deployed: false,
         subnets: Vec::new(),
         gateways: Vec::new(),
+        gateways_unknown: false,
     });
     let Some(subnets) = get(cx, &props, &["subnets"]) else {
         return;

@@ -65,6 +65,8 @@ pub(crate) struct Session<'m, 'a> {
     too_deep: Cell<u32>,
     notes: RefCell<BTreeSet<String>>,
     diagnostics: RefCell<Vec<Diagnostic>>,
+    /// What may be declared where peerlint did not look.
+    gaps: Cell<crate::ir::Gaps>,
 }
 
 impl<'m, 'a> Session<'m, 'a> {
@@ -78,6 +80,7 @@ impl<'m, 'a> Session<'m, 'a> {
             too_deep: Cell::new(0),
             notes: RefCell::new(BTreeSet::new()),
             diagnostics: RefCell::new(Vec::new()),
+            gaps: Cell::new(crate::ir::Gaps::default()),
         }
     }
 
@@ -102,6 +105,17 @@ impl<'m, 'a> Session<'m, 'a> {
 
     fn note(&self, text: String) {
         self.notes.borrow_mut().insert(text);
+    }
+
+    /// What may be declared in what was not expanded or followed.
+    pub(crate) fn gaps(&self) -> crate::ir::Gaps {
+        self.gaps.get()
+    }
+
+    fn gap(&self, gaps: crate::ir::Gaps) {
+        let mut all = self.gaps.get();
+        all.merge(gaps);
+        self.gaps.set(all);
     }
 
     /// The symbol of an origin (`var.x`, `random_string.suffix.result`).
@@ -379,6 +393,10 @@ impl<'s, 'm, 'a> Evaluator<'s, 'm, 'a> {
             return Rc::new(Instances::Unknown);
         }
         let inst = Rc::new(self.instances_of(&r.decl.block.body, r.decl.file, &r.address()));
+        // Instances not known: a gateway or peering among them is not known either.
+        if matches!(*inst, Instances::Unknown) && r.mode == Mode::Managed {
+            self.session.gap(crate::ir::Gaps::of_type(r.ty));
+        }
         self.active.borrow_mut().remove(&addr);
         self.instances.borrow_mut().insert(key, inst.clone());
         inst
@@ -747,14 +765,22 @@ impl<'s, 'm, 'a> Evaluator<'s, 'm, 'a> {
     fn make_call(&self, name: &str) -> Children<'s, 'm, 'a> {
         let decl = self.module.module_calls.get(name)?;
         let label = format!("{}module.{name}", self.path);
-        let child = self.resolve_source(decl, &label)?;
+        // A module not followed may declare anything, a gateway included.
+        let Some(child) = self.resolve_source(decl, &label) else {
+            self.session.gap(crate::ir::Gaps::ALL);
+            return None;
+        };
         if self.ancestry.contains(&child.dir) || self.ancestry.len() >= MAX_MODULE_DEPTH {
             self.session.note(format!(
                 "{label}: the module calls itself (directly or through other modules); not followed"
             ));
+            self.session.gap(crate::ir::Gaps::ALL);
             return None;
         }
         let instances = self.instances_of(&decl.block.body, decl.file, &format!("module.{name}"));
+        if matches!(instances, Instances::Unknown) {
+            self.session.gap(crate::ir::Gaps::ALL);
+        }
         let meta = [
             "source",
             "version",

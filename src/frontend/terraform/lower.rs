@@ -343,6 +343,7 @@ fn lower_vnet(cx: &mut Cx<'_, '_, '_, '_>, model: &mut Model) {
         deployed: false,
         subnets: Vec::new(),
         gateways: Vec::new(),
+        gateways_unknown: false,
     });
     let (blocks, _) = cx.ev.blocks(body, "subnet", &cx.scope);
     for (block, scope) in blocks {
@@ -391,6 +392,7 @@ fn lower_data_vnet(cx: &mut Cx<'_, '_, '_, '_>, model: &mut Model) {
         deployed: false,
         subnets: Vec::new(),
         gateways: Vec::new(),
+        gateways_unknown: false,
     });
 }
 

@@ -162,6 +162,7 @@ pub(crate) fn lower(
         ws.diagnostics.extend(session.take_diagnostics());
         model.symbols.extend(session.symbols());
         ws.notes.extend(session.notes());
+        model.gaps.merge(session.gaps());
     }
 
     // Spans in `.tf.json` files point into their rewritten text until now.
