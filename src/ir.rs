@@ -104,6 +104,17 @@ pub enum Subscription {
     Unknown,
 }
 
+impl Subscription {
+    /// Certainly the same subscription: the same id, or the same symbol.
+    pub fn certainly_same(&self, other: &Subscription) -> bool {
+        match (self, other) {
+            (Subscription::Known(x), Subscription::Known(y)) => x == y,
+            (Subscription::Symbolic(x), Subscription::Symbolic(y)) => x == y,
+            _ => false,
+        }
+    }
+}
+
 /// An Azure region, normalised so that `West Europe`, `westeurope` and `WESTEUROPE` compare
 /// equal.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -333,6 +344,10 @@ pub struct Peering {
     pub only_ipv6: Flag,
     /// Known from the deployed estate (an inventory), not declared in the code.
     pub deployed: bool,
+    /// Azure has it already: it is `deployed`, the inventory shows the peering the code
+    /// declares, or a plan keeps or updates it (does not create it). Of two peerings in
+    /// conflict, the one that does not exist yet is the one Azure rejects.
+    pub exists: bool,
     /// Whether the change re-syncs the peering with its remote VNet (a plan that updates
     /// its `triggers`, or replaces it).
     pub resync: bool,

@@ -2,8 +2,9 @@
 //! the input checks and the rules its `expect.txt` lists (the other rules are off): a
 //! `valid_*` case must produce no finding at all; an `invalid_*` case must produce exactly
 //! the findings its `expect.txt` lists (lines `<file>:<line> <rule-id>`, files relative to
-//! the case), at least one of them of the folder's rule. The human output of every case is
-//! snapshotted.
+//! the case), at least one of them of the folder's rule. A case's `args.txt` gives
+//! options (`--inventory FILE`, `--source DIR`), its `rules.toml` lines of the `[rules]`
+//! table (rule options). The human output of every case is snapshotted.
 
 use peerlint::config::Config;
 use peerlint::frontend::{Disk, LoadOptions};
@@ -106,10 +107,18 @@ fn fixtures() {
             // The case's rule, the input checks, and the rules its expect.txt lists run;
             // the others are off, so that a case shows what it is about.
             let want = expected(&case);
-            let mut toml = String::from("[rules]\n");
+            // `rules.toml`: lines of the `[rules]` table the case is checked with (rule
+            // options, such as `peering-limit = { max = 2 }`).
+            let own = std::fs::read_to_string(case.join("rules.toml")).unwrap_or_default();
+            let own_ids: Vec<&str> = own
+                .lines()
+                .filter_map(|l| l.split_once('=').map(|(id, _)| id.trim()))
+                .collect();
+            let mut toml = format!("[rules]\n{own}\n");
             for meta in peerlint::rules::all() {
                 let on = meta.id == rule
                     || INPUT_CHECKS.contains(&meta.id)
+                    || own_ids.contains(&meta.id)
                     || want.iter().any(|(_, _, r)| r == meta.id);
                 if !on {
                     toml.push_str(&format!("{} = \"off\"\n", meta.id));

@@ -371,6 +371,7 @@ impl Lowering<'_> {
             only_ipv6,
             resync: false,
             deployed: false,
+            exists: false,
             origin: self.header,
         });
     }

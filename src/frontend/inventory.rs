@@ -206,6 +206,9 @@ pub(crate) fn apply(ws: &mut Workspace<'_>, docs: &[(FileId, Node)], model: &mut
             }
         }
     }
+    for &i in &deployed {
+        model.peerings[i].exists = true;
+    }
     // A peering the code declares on a VNet whose peerings the inventory lists, but that
     // is not among them, is new: created with the address space as it will be.
     for i in 0..code_peerings {
@@ -513,6 +516,7 @@ fn peering(
     });
     if let Some(p) = model.peerings.last_mut() {
         p.deployed = true;
+        p.exists = true;
     }
     None
 }

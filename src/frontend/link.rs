@@ -144,11 +144,7 @@ fn resolve(model: &Model, index: &Index, key: &VnetKey) -> Option<VnetId> {
 
 /// Certainly the same subscription.
 fn same(a: &Subscription, b: &Subscription) -> bool {
-    match (a, b) {
-        (Subscription::Known(x), Subscription::Known(y)) => x == y,
-        (Subscription::Symbolic(x), Subscription::Symbolic(y)) => x == y,
-        _ => false,
-    }
+    a.certainly_same(b)
 }
 
 /// Certainly different subscriptions.

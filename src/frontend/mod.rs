@@ -582,7 +582,11 @@ pub fn load(mut inputs: Vec<InputFile>, cwd: Option<&Path>, options: &LoadOption
         let path = normalize(&ws.sources.get(id).path);
         if options.inventory.iter().any(|p| normalize(p) == path) {
             match self::json::parse(&text) {
-                Ok(doc) => inventories.push((id, doc)),
+                // Context, not checked, even when it lies in a checked folder.
+                Ok(doc) => {
+                    ws.checked[id.0 as usize] = false;
+                    inventories.push((id, doc));
+                }
                 // An inventory is context, but one that cannot be read must be said.
                 Err((at, message)) => {
                     ws.checked[id.0 as usize] = true;

@@ -1,8 +1,8 @@
 //! `duplicate-peering`: two peerings from one VNet to the same remote VNet.
 
-use super::{Level, Options, Rule, RuleMeta};
+use super::{End, Level, Options, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Label};
-use crate::ir::{Model, VnetId};
+use crate::ir::Model;
 use std::collections::BTreeMap;
 
 pub(crate) struct DuplicatePeering;
@@ -20,9 +20,10 @@ impl Rule for DuplicatePeering {
     }
 
     fn check(&self, model: &Model, _: &Options, out: &mut Vec<Diagnostic>) {
-        let mut pairs: BTreeMap<(VnetId, VnetId), Vec<usize>> = BTreeMap::new();
+        // By the VNets at both ends: declared ones, or the same identity written twice.
+        let mut pairs: BTreeMap<(End, End), Vec<usize>> = BTreeMap::new();
         for (i, p) in model.peerings.iter().enumerate() {
-            if let (Some(l), Some(r)) = (p.local.resolved, p.remote.resolved)
+            if let (Some(l), Some(r)) = (End::of(&p.local), End::of(&p.remote))
                 && l != r
             {
                 pairs.entry((l, r)).or_default().push(i);
@@ -33,19 +34,21 @@ impl Rule for DuplicatePeering {
                 continue;
             }
             // What exists stands; the code's extra peering is the duplicate.
-            list.sort_by_key(|&i| !model.peerings[i].deployed);
+            list.sort_by_key(|&i| !model.peerings[i].exists);
             let first = &model.peerings[list[0]];
             for &i in &list[1..] {
                 let p = &model.peerings[i];
+                // Two that Azure has already are not this change's doing.
+                if p.exists {
+                    continue;
+                }
+                let (l, r) = (local.label(model, &p.local), remote.label(model, &p.remote));
                 out.push(
                     Diagnostic::new(
                         "duplicate-peering",
                         format!(
-                            "`{}` peers `{}` with `{}`, as `{}` does already",
-                            p.label,
-                            model.vnet(local).label,
-                            model.vnet(remote).label,
-                            first.label
+                            "`{}` peers `{l}` with `{r}`, as `{}` does already",
+                            p.label, first.label
                         ),
                         Label::new(p.remote.span, "a second peering to the same VNet"),
                     )

@@ -177,6 +177,46 @@ pub(crate) fn has_gateway(model: &Model, vnet: crate::ir::VnetId) -> Option<bool
     Some(false)
 }
 
+/// Which VNet a reference names, so that two references can be compared: the VNet it
+/// resolved to, else the identity it writes when that is known (a literal or symbolic
+/// subscription, a resource group and a name).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) enum End {
+    Vnet(crate::ir::VnetId),
+    /// Subscription (`k:<id>` or `s:<symbol>`), resource group and name, lowercase.
+    Named(String, String, String),
+}
+
+impl End {
+    pub(crate) fn of(r: &crate::ir::VnetRef) -> Option<End> {
+        if let Some(v) = r.resolved {
+            return Some(End::Vnet(v));
+        }
+        let key = r.target.known()?;
+        let sub = match &key.subscription {
+            crate::ir::Subscription::Known(s) => format!("k:{s}"),
+            crate::ir::Subscription::Symbolic(n) => format!("s:{n}"),
+            crate::ir::Subscription::Unknown => return None,
+        };
+        Some(End::Named(
+            sub,
+            key.resource_group.to_lowercase(),
+            key.name.to_lowercase(),
+        ))
+    }
+
+    /// How messages name it: the VNet's label, or the name the reference writes.
+    pub(crate) fn label(&self, model: &Model, r: &crate::ir::VnetRef) -> String {
+        match self {
+            End::Vnet(v) => model.vnet(*v).label.clone(),
+            End::Named(..) => r
+                .target
+                .known()
+                .map_or_else(String::new, |k| k.name.clone()),
+        }
+    }
+}
+
 /// The peerings whose local VNet is `from` and remote `to`.
 pub(crate) fn peerings_between(
     model: &Model,

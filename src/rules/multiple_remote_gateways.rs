@@ -1,8 +1,8 @@
 //! `multiple-remote-gateways`: more than one peering of one VNet uses a remote gateway.
 
-use super::{Level, Options, Rule, RuleMeta, flag_span};
+use super::{End, Level, Options, Rule, RuleMeta, flag_span};
 use crate::diagnostic::{Diagnostic, Label};
-use crate::ir::{Model, VnetId};
+use crate::ir::Model;
 use std::collections::BTreeMap;
 
 pub(crate) struct MultipleRemoteGateways;
@@ -20,33 +20,35 @@ impl Rule for MultipleRemoteGateways {
     }
 
     fn check(&self, model: &Model, _: &Options, out: &mut Vec<Diagnostic>) {
-        let mut by_local: BTreeMap<VnetId, Vec<usize>> = BTreeMap::new();
+        // By local VNet: a declared one, or the same identity written twice.
+        let mut by_local: BTreeMap<End, Vec<usize>> = BTreeMap::new();
         for (i, p) in model.peerings.iter().enumerate() {
             if p.use_remote_gateways.value.is_true()
-                && let Some(l) = p.local.resolved
+                && let Some(l) = End::of(&p.local)
             {
                 by_local.entry(l).or_default().push(i);
             }
         }
-        for (local, list) in by_local {
+        for (local, mut list) in by_local {
             if list.len() < 2 {
                 continue;
             }
-            // The first in the code is the one that stands; report the others (code before
-            // what the inventory says exists).
-            let mut list = list;
-            list.sort_by_key(|&i| model.peerings[i].deployed);
+            // What Azure has already stands, then the first in the code; the others are
+            // reported.
+            list.sort_by_key(|&i| !model.peerings[i].exists);
             let first = &model.peerings[list[0]];
             for &i in &list[1..] {
                 let p = &model.peerings[i];
+                if p.exists {
+                    continue;
+                }
+                let vnet = local.label(model, &p.local);
                 out.push(
                     Diagnostic::new(
                         "multiple-remote-gateways",
                         format!(
-                            "`{}` uses a remote gateway, but `{}` of the same VNet `{}` does already",
-                            p.label,
-                            first.label,
-                            model.vnet(local).label
+                            "`{}` uses a remote gateway, but `{}` of the same VNet `{vnet}` does already",
+                            p.label, first.label
                         ),
                         Label::new(flag_span(p, &p.use_remote_gateways), "a second remote gateway"),
                     )
@@ -59,9 +61,8 @@ impl Rule for MultipleRemoteGateways {
                          (\"Only one peering can have this flag set to true\").",
                     )
                     .with_help(format!(
-                        "keep `{}` on one peering of `{}` only",
-                        p.use_remote_gateways.setting(true),
-                        model.vnet(local).label
+                        "keep `{}` on one peering of `{vnet}` only",
+                        p.use_remote_gateways.setting(true)
                     )),
                 );
             }

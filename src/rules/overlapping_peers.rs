@@ -1,5 +1,11 @@
 //! `overlapping-peers`: a VNet is peered with two VNets whose address spaces overlap each
 //! other (two spokes of one hub).
+//!
+//! Azure refuses a peering between two VNets when one of them overlaps a VNet the other is
+//! already peered with, whichever side the peering is created from. So for every VNet, the
+//! VNets it is peered with, through peerings in either direction, must not overlap each
+//! other. Their prefixes are sorted and swept once per VNet: a hub with a thousand spokes
+//! costs a sort, not a million comparisons.
 
 use super::address_overlap::{Owned, peered_prefixes};
 use super::{Level, Options, Rule, RuleMeta};
@@ -17,14 +23,13 @@ static META: RuleMeta = RuleMeta {
     doc: include_str!("../../docs/rules/overlapping-peers.md"),
 };
 
-/// A prefix a peer brings to the shared VNet, and through which peering.
+/// A prefix a peer brings to the shared VNet.
 struct Entry<'m> {
     start: u128,
     end: u128,
     v6: bool,
     owned: Owned<'m>,
-    peering: usize,
-    remote: VnetId,
+    peer: VnetId,
 }
 
 fn bounds(net: &IpNet) -> (u128, u128, bool) {
@@ -38,123 +43,194 @@ fn bounds(net: &IpNet) -> (u128, u128, bool) {
     }
 }
 
+/// The VNets peered with one VNet: for each, the peerings that link them (either way).
+type Peers = BTreeMap<VnetId, Vec<usize>>;
+
 impl Rule for OverlappingPeers {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
     fn check(&self, model: &Model, _: &Options, out: &mut Vec<Diagnostic>) {
-        // The peerings of each VNet, by its id.
-        let mut by_local: BTreeMap<VnetId, Vec<usize>> = BTreeMap::new();
+        let mut shared: BTreeMap<VnetId, Peers> = BTreeMap::new();
         for (i, p) in model.peerings.iter().enumerate() {
             if let (Some(l), Some(r)) = (p.local.resolved, p.remote.resolved)
                 && l != r
             {
-                by_local.entry(l).or_default().push(i);
+                shared.entry(l).or_default().entry(r).or_default().push(i);
+                shared.entry(r).or_default().entry(l).or_default().push(i);
             }
         }
-        for (local, peerings) in by_local {
-            let mut entries: Vec<Entry<'_>> = Vec::new();
-            for &i in &peerings {
-                let p = &model.peerings[i];
-                let Some(remote) = p.remote.resolved else {
-                    continue;
-                };
-                let subnet_mode = match p.peer_complete_vnets.value {
-                    Value::Known(complete) => !complete,
-                    Value::Unknown => continue,
-                };
-                let ipv6_only = p.only_ipv6.value != Value::Known(false);
-                let Some(prefixes) =
-                    peered_prefixes(model, p, model.vnet(remote), subnet_mode, false)
-                else {
-                    continue;
-                };
-                for owned in prefixes {
-                    if ipv6_only && matches!(owned.net, IpNet::V4(_)) {
-                        continue;
-                    }
-                    let (start, end, v6) = bounds(&owned.net);
+        // A peering in conflict with several peers of one VNet is reported once.
+        let mut reported: BTreeSet<usize> = BTreeSet::new();
+        for (hub, peers) in &shared {
+            if peers.len() < 2 {
+                continue;
+            }
+            check_vnet(model, *hub, peers, &mut reported, out);
+        }
+    }
+}
+
+/// The prefixes `peer` brings to `hub` through the peering `p`: what the peering makes
+/// routable. `None` when not known.
+fn brought<'m>(model: &'m Model, p: &Peering, hub: VnetId, peer: VnetId) -> Option<Vec<Owned<'m>>> {
+    let subnet_mode = match p.peer_complete_vnets.value {
+        Value::Known(complete) => !complete,
+        Value::Unknown => return None,
+    };
+    // From the hub, the peer is the remote side; from the peer, the local one.
+    let peer_is_local = p.remote.resolved == Some(hub);
+    let mut prefixes = peered_prefixes(model, p, model.vnet(peer), subnet_mode, peer_is_local)?;
+    // Only IPv6 is peered when the flag is set (or may be).
+    if p.only_ipv6.value != Value::Known(false) {
+        prefixes.retain(|o| matches!(o.net, IpNet::V6(_)));
+    }
+    Some(prefixes)
+}
+
+fn check_vnet(
+    model: &Model,
+    hub: VnetId,
+    peers: &Peers,
+    reported: &mut BTreeSet<usize>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let mut entries: Vec<Entry<'_>> = Vec::new();
+    for (&peer, links) in peers {
+        // A peer's prefixes once, even when peerings both ways bring them.
+        let mut seen: BTreeSet<(u128, u128, bool)> = BTreeSet::new();
+        for &i in links {
+            let Some(prefixes) = brought(model, &model.peerings[i], hub, peer) else {
+                continue;
+            };
+            for owned in prefixes {
+                let (start, end, v6) = bounds(&owned.net);
+                if seen.insert((start, end, v6)) {
                     entries.push(Entry {
                         start,
                         end,
                         v6,
                         owned,
-                        peering: i,
-                        remote,
+                        peer,
                     });
                 }
             }
-            // Sort and sweep: each prefix meets only those still open where it starts.
-            entries.sort_by_key(|e| (e.v6, e.start, std::cmp::Reverse(e.end)));
-            let mut open: Vec<usize> = Vec::new();
-            let mut pairs: BTreeMap<(usize, usize), (usize, usize)> = BTreeMap::new();
-            for (k, e) in entries.iter().enumerate() {
-                open.retain(|&o| entries[o].v6 == e.v6 && entries[o].end >= e.start);
-                for &o in &open {
-                    let other = &entries[o];
-                    if other.remote == e.remote {
-                        continue;
-                    }
-                    let key = (other.peering.min(e.peering), other.peering.max(e.peering));
-                    pairs.entry(key).or_insert((o, k));
-                }
-                open.push(k);
-            }
-            let mut reported: BTreeSet<usize> = BTreeSet::new();
-            for ((a, b), (ea, eb)) in pairs {
-                let (pa, pb) = (&model.peerings[a], &model.peerings[b]);
-                // Report at the newer peering: the one in the code, else the later one.
-                let (new, old, e_new, e_old) = if pb.deployed && !pa.deployed {
-                    (a, b, eb, ea)
-                } else {
-                    (b, a, ea, eb)
-                };
-                let (e_new, e_old) = if entries[e_new].peering == new {
-                    (&entries[e_new], &entries[e_old])
-                } else {
-                    (&entries[e_old], &entries[e_new])
-                };
-                if !reported.insert(new) {
-                    continue;
-                }
-                out.push(report(
-                    model,
-                    local,
-                    &model.peerings[new],
-                    &model.peerings[old],
-                    e_new,
-                    e_old,
-                ));
-            }
         }
+    }
+    // Sort and sweep: each prefix meets only those still open where it starts.
+    entries.sort_by_key(|e| (e.v6, e.start, std::cmp::Reverse(e.end), e.peer));
+    let mut open: Vec<usize> = Vec::new();
+    let mut pairs: BTreeMap<(VnetId, VnetId), (usize, usize)> = BTreeMap::new();
+    for (k, e) in entries.iter().enumerate() {
+        open.retain(|&o| entries[o].v6 == e.v6 && entries[o].end >= e.start);
+        for &o in &open {
+            let other = &entries[o];
+            if other.peer == e.peer {
+                continue;
+            }
+            let key = (other.peer.min(e.peer), other.peer.max(e.peer));
+            pairs.entry(key).or_insert((o, k));
+        }
+        open.push(k);
+    }
+    for ((a, b), (ea, eb)) in pairs {
+        let (ea, eb) = if entries[ea].peer == a {
+            (&entries[ea], &entries[eb])
+        } else {
+            (&entries[eb], &entries[ea])
+        };
+        let Some((new, old, e_new, e_old)) = newer(model, hub, &peers[&a], &peers[&b], ea, eb)
+        else {
+            continue;
+        };
+        if reported.insert(new) {
+            out.push(report(
+                model,
+                hub,
+                &model.peerings[new],
+                &model.peerings[old],
+                e_new,
+                e_old,
+            ));
+        }
+    }
+}
+
+/// Of two peers in conflict, the link that makes it: the side with a peering Azure does
+/// not have yet (or whose VNet the change resizes), the later one in the code when both
+/// have. Returns that side's first new peering (the shared VNet's own, when it declares
+/// one) and the other side's peering (one that exists, when one does). `None` when neither side changes: the conflict is Azure's
+/// already, not this change's.
+fn newer<'e, 'm>(
+    model: &Model,
+    hub: VnetId,
+    links_a: &[usize],
+    links_b: &[usize],
+    ea: &'e Entry<'m>,
+    eb: &'e Entry<'m>,
+) -> Option<(usize, usize, &'e Entry<'m>, &'e Entry<'m>)> {
+    let change = |links: &[usize], peer: VnetId| {
+        let new = |i: &usize| !model.peerings[*i].exists;
+        let mut new_links = links.iter().copied().filter(new);
+        let first = new_links.next();
+        first
+            .into_iter()
+            .chain(new_links)
+            .find(|&i| model.peerings[i].local.resolved == Some(hub))
+            .or(first)
+            .or_else(|| model.vnet(peer).address_change.is_some().then(|| links[0]))
+    };
+    let standing = |links: &[usize]| {
+        links
+            .iter()
+            .copied()
+            .find(|&i| model.peerings[i].exists)
+            .unwrap_or(links[0])
+    };
+    match (change(links_a, ea.peer), change(links_b, eb.peer)) {
+        (None, None) => None,
+        (Some(a), Some(b)) if a > b => Some((a, standing(links_b), ea, eb)),
+        (_, Some(b)) => Some((b, standing(links_a), eb, ea)),
+        (Some(a), None) => Some((a, standing(links_b), ea, eb)),
     }
 }
 
 fn report(
     model: &Model,
-    local: VnetId,
+    hub: VnetId,
     new: &Peering,
     old: &Peering,
     e_new: &Entry<'_>,
     e_old: &Entry<'_>,
 ) -> Diagnostic {
-    let shared = &model.vnet(local).label;
-    let (r_new, r_old) = (
-        &model.vnet(e_new.remote).label,
-        &model.vnet(e_old.remote).label,
-    );
+    let shared = &model.vnet(hub).label;
+    let (r_new, r_old) = (&model.vnet(e_new.peer).label, &model.vnet(e_old.peer).label);
+    // Each peering as it reads: from its own VNet to its remote.
+    let ends = |p: &Peering| {
+        let l = p.local.resolved.map(|v| &model.vnet(v).label);
+        let r = p.remote.resolved.map(|v| &model.vnet(v).label);
+        (l.unwrap_or(shared).clone(), r.unwrap_or(shared).clone())
+    };
+    let (from, to) = ends(new);
     Diagnostic::new(
         "overlapping-peers",
         format!(
-            "`{}` peers `{shared}` with `{r_new}`, which overlaps `{r_old}`, peered with `{shared}` already: {} ({}) overlaps {} ({})",
-            new.label, e_new.owned.prefix.text, e_new.owned.owner, e_old.owned.prefix.text, e_old.owned.owner
+            "`{}` peers `{from}` with `{to}`, but `{shared}` is peered with `{r_old}` already, which overlaps `{r_new}`: {} ({}) overlaps {} ({})",
+            new.label,
+            e_new.owned.prefix.text,
+            e_new.owned.owner,
+            e_old.owned.prefix.text,
+            e_old.owned.owner
         ),
-        Label::new(new.remote.span, format!("peers `{shared}` with `{r_new}`")),
+        Label::new(
+            new.remote.span,
+            format!("`{r_new}` overlaps `{r_old}`, a peer of `{shared}`"),
+        ),
     )
     .with_related(Label::new(
         old.remote.span,
-        format!("`{}` peers `{shared}` with `{r_old}`", old.label),
+        format!("`{}` peers `{shared}` and `{r_old}`", old.label),
     ))
     .with_related(Label::new(
         e_new.owned.prefix.span,
@@ -165,12 +241,12 @@ fn report(
         format!("{} of {}", e_old.owned.prefix.text, e_old.owned.owner),
     ))
     .with_note(
-        "Azure rejects a peering whose remote VNet overlaps a VNet the local VNet is already \
-         peered with (VnetAddressSpaceOverlapsWithAlreadyPeeredVnet): the shared VNet could \
-         not route the common range to both.",
+        "Azure rejects a peering between two VNets when one of them overlaps a VNet the \
+         other is already peered with (VnetAddressSpaceOverlapsWithAlreadyPeeredVnet): the \
+         shared VNet could not route the common range to both.",
     )
-    .with_help(
-        "give the two peered VNets address spaces that do not overlap (carve spokes from \
-         one plan of ranges)",
-    )
+    .with_help(format!(
+        "give `{r_new}` and `{r_old}` address spaces that do not overlap (carve spokes from \
+         one plan of ranges)"
+    ))
 }

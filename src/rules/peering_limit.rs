@@ -32,9 +32,14 @@ impl Rule for PeeringLimit {
                 continue;
             }
             // What exists counts first; the code's peerings beyond the limit are the excess.
-            list.sort_by_key(|&i| !model.peerings[i].deployed);
+            list.sort_by_key(|&i| !model.peerings[i].exists);
+            // Over the limit in Azure already, and the change adds none: not its doing.
+            let Some(first_new) = list.iter().position(|&i| !model.peerings[i].exists) else {
+                continue;
+            };
+            let nth = first_new.max(max);
             let v = model.vnet(local);
-            let over = &model.peerings[list[max]];
+            let over = &model.peerings[list[nth]];
             out.push(
                 Diagnostic::new(
                     "peering-limit",
@@ -47,7 +52,7 @@ impl Rule for PeeringLimit {
                 )
                 .with_related(Label::new(
                     over.origin,
-                    format!("`{}` is peering number {}", over.label, max + 1),
+                    format!("`{}` is peering number {}", over.label, nth + 1),
                 ))
                 .with_note(
                     "Azure limits the peerings of a VNet (500 by default); beyond it, the \

@@ -2,7 +2,7 @@
 
 use super::{Level, Options, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Label};
-use crate::ir::Model;
+use crate::ir::{Model, Subscription};
 
 pub(crate) struct SelfPeering;
 
@@ -27,6 +27,19 @@ impl Rule for SelfPeering {
                 continue;
             }
             let v = model.vnet(local);
+            // Linked by resource group and name, the remote may still be another VNet of
+            // that name in a subscription not known to be this one's (landing zones that
+            // each have `rg-network/vnet-weu`).
+            let certain = p.remote.target.known().is_some_and(|k| {
+                k.subscription.certainly_same(&v.subscription)
+                    || matches!(
+                        (&k.subscription, &v.subscription),
+                        (Subscription::Unknown, Subscription::Unknown)
+                    )
+            });
+            if !certain {
+                continue;
+            }
             out.push(
                 Diagnostic::new(
                     "self-peering",

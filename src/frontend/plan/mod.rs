@@ -306,6 +306,13 @@ impl Cx<'_, '_> {
         })
     }
 
+    /// Whether the resource exists before the change: the plan keeps, reads or updates
+    /// it (does not create or re-create it).
+    fn exists(&self) -> bool {
+        let actions = &self.r.actions;
+        !actions.is_empty() && !actions.iter().any(|a| a == "create")
+    }
+
     /// Whether the change leaves a peering in sync: it is created or replaced, or its
     /// `triggers` change.
     fn resyncs(&self, triggers: &str) -> bool {
@@ -454,6 +461,7 @@ fn lower_peering(cx: &mut Cx<'_, '_>, model: &mut Model) {
         });
     if let Some(p) = model.peerings.last_mut() {
         p.resync = cx.resyncs("triggers");
+        p.exists = cx.exists();
     }
 }
 
@@ -544,6 +552,7 @@ fn lower_azapi(cx: &mut Cx<'_, '_>, model: &mut Model) {
             // azapi re-creates or updates the resource; a replacement re-syncs it.
             if let Some(p) = model.peerings.last_mut() {
                 p.resync = cx.resyncs("body");
+                p.exists = cx.exists();
             }
         }
         "microsoft.network/virtualnetworkgateways" => {
