@@ -256,6 +256,16 @@ pub struct Subnet {
     pub origin: Span,
 }
 
+impl Subnet {
+    /// How messages name a subnet declared inside its VNet: `vnet-label (subnet name)`.
+    pub fn inline_label(vnet_label: &str, name: &Value<String>) -> String {
+        match name {
+            Value::Known(n) => format!("{vnet_label} (subnet {n})"),
+            Value::Unknown => format!("{vnet_label} (subnet)"),
+        }
+    }
+}
+
 /// The kind of a virtual network gateway.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GatewayKind {

@@ -45,17 +45,32 @@ impl Rule for RemoteGatewayMissing {
                 )
                 .with_related(Label::new(
                     r.origin,
-                    format!("`{}` is declared without a gateway", r.label),
+                    if r.deployed {
+                        format!(
+                            "`{}` has no gateway in the inventory (no GatewaySubnet in use)",
+                            r.label
+                        )
+                    } else {
+                        format!("`{}` is declared without a gateway", r.label)
+                    },
                 ))
                 .with_note(
                     "Azure rejects the peering (RemoteVnetHasNoGateways): a peering can use the \
                      remote VNet's gateway only when that VNet has one.",
                 )
-                .with_help(format!(
-                    "deploy the gateway in `{}` first (and depend on it), or remove `{}`",
-                    r.label,
-                    p.use_remote_gateways.setting(true)
-                )),
+                .with_help(if r.deployed {
+                    format!(
+                        "deploy a gateway in `{}` before this peering, or remove `{}`",
+                        r.label,
+                        p.use_remote_gateways.setting(true)
+                    )
+                } else {
+                    format!(
+                        "deploy the gateway in `{}` first (and depend on it), or remove `{}`",
+                        r.label,
+                        p.use_remote_gateways.setting(true)
+                    )
+                }),
             );
         }
     }

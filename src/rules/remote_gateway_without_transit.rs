@@ -59,11 +59,20 @@ impl Rule for RemoteGatewayWithoutTransit {
                      true, because corresponding remote peering has AllowGatewayTransit flag \
                      set to false\".",
                 )
-                .with_help(format!(
-                    "set `{}` on `{}` (the side with the gateway)",
-                    q.allow_gateway_transit.setting(true),
-                    q.label
-                )),
+                .with_help(if q.deployed {
+                    // Deployed from code peerlint does not see: its syntax is not known.
+                    format!(
+                        "allow gateway transit on `{}` (the side with the gateway, deployed by \
+                         other code) before this peering is applied",
+                        q.label
+                    )
+                } else {
+                    format!(
+                        "set `{}` on `{}` (the side with the gateway)",
+                        q.allow_gateway_transit.setting(true),
+                        q.label
+                    )
+                }),
             );
         }
     }

@@ -489,9 +489,10 @@ fn vnet(res: &Res<'_, '_>, model: &mut Model, kind: DeploymentModel) {
             let address_prefixes = low.prefixes(list, single);
             let mut vref = VnetRef::new(ir::Value::Unknown, item.span);
             vref.resolved = Some(id);
+            let name: ir::Value<String> = name.into();
             model.subnets.push(Subnet {
-                label: format!("{} (subnet)", res.label),
-                name: name.into(),
+                label: Subnet::inline_label(&res.label, &name),
+                name,
                 vnet: vref,
                 address_prefixes,
                 origin: item.span,

@@ -387,9 +387,10 @@ fn lower_vnet(cx: &mut Cx<'_, '_>, model: &mut Model) {
             .map_or(cx.low.header, |(s, _)| Span::new(cx.file(), s));
         let mut vnet = VnetRef::new(ir::Value::Unknown, origin);
         vnet.resolved = Some(id);
+        let name: ir::Value<String> = name.into();
         model.subnets.push(Subnet {
-            label: format!("{} (subnet block)", cx.low.label),
-            name: name.into(),
+            label: Subnet::inline_label(&cx.low.label, &name),
+            name,
             vnet,
             address_prefixes,
             origin,

@@ -99,7 +99,7 @@ fn vnet(cx: &mut Cx<'_, '_, '_, '_>, model: &mut Model, kind: DeploymentModel) {
         let mut vnet = VnetRef::new(ir::Value::Unknown, item.span);
         vnet.resolved = Some(id);
         model.subnets.push(Subnet {
-            label: format!("{} (subnet)", cx.label()),
+            label: Subnet::inline_label(cx.label(), &name),
             name,
             vnet,
             address_prefixes,

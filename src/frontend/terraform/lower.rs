@@ -358,7 +358,7 @@ fn lower_vnet(cx: &mut Cx<'_, '_, '_, '_>, model: &mut Model) {
         let mut vnet = VnetRef::new(ir::Value::Unknown, origin);
         vnet.resolved = Some(id);
         model.subnets.push(Subnet {
-            label: format!("{} (subnet block)", cx.label()),
+            label: ir::Subnet::inline_label(cx.label(), &name),
             name,
             vnet,
             address_prefixes,
