@@ -12,6 +12,9 @@
 //! per hub, the map built with a `for` expression; `bicep` is one ARM template as Bicep
 //! compiles a module per hub and per spoke (languageVersion 2.0, every module's template
 //! inline, the hub-to-spoke peering a module nested in the spoke's), about 3 MB.
+//!
+//! Then `overlapping-peers` alone, on one hub with 1,000 to 8,000 spokes: its time should
+//! double, not quadruple, when the spokes double.
 
 use peerlint::config::Config;
 use peerlint::frontend::{Disk, LoadOptions};
@@ -406,6 +409,92 @@ fn write_bicep_estate(root: &Path) {
     std::fs::write(root.join("main.json"), main).unwrap();
 }
 
+/// One hub peered both ways with `spokes` spokes (`count`), each a /24 of its own; the
+/// last spoke takes the first one's range, so `overlapping-peers` has one conflict to find.
+fn write_big_hub(root: &Path, spokes: usize) {
+    let _ = std::fs::remove_dir_all(root);
+    std::fs::create_dir_all(root).unwrap();
+    let text = format!(
+        r#"locals {{
+  spokes = {spokes}
+}}
+
+resource "azurerm_virtual_network" "hub" {{
+  name                = "vnet-hub"
+  resource_group_name = "rg-hub"
+  location            = "westeurope"
+  address_space       = ["10.0.0.0/16"]
+}}
+
+resource "azurerm_virtual_network" "spoke" {{
+  count               = local.spokes
+  name                = "vnet-spoke-${{count.index}}"
+  resource_group_name = "rg-spokes"
+  location            = "westeurope"
+  address_space       = [cidrsubnet("10.0.0.0/8", 16, count.index == local.spokes - 1 ? 256 : count.index + 256)]
+}}
+
+resource "azurerm_virtual_network_peering" "hub_to_spoke" {{
+  count                     = local.spokes
+  name                      = "hub-to-spoke-${{count.index}}"
+  resource_group_name       = "rg-hub"
+  virtual_network_name      = azurerm_virtual_network.hub.name
+  remote_virtual_network_id = azurerm_virtual_network.spoke[count.index].id
+}}
+
+resource "azurerm_virtual_network_peering" "spoke_to_hub" {{
+  count                     = local.spokes
+  name                      = "spoke-${{count.index}}-to-hub"
+  resource_group_name       = "rg-spokes"
+  virtual_network_name      = azurerm_virtual_network.spoke[count.index].name
+  remote_virtual_network_id = azurerm_virtual_network.hub.id
+}}
+"#
+    );
+    std::fs::write(root.join("main.tf"), text).unwrap();
+}
+
+/// `overlapping-peers` alone on one hub with more and more spokes: a sort and a sweep per
+/// VNet, so the time grows about linearly with the spokes (all pairs would grow 4x per
+/// doubling).
+fn overlapping_peers_scaling(base: &Path) {
+    let options = LoadOptions {
+        files: &Disk,
+        ..LoadOptions::default()
+    };
+    println!("overlapping-peers on one hub (both directions, one conflict):");
+    for spokes in [1_000, 2_000, 4_000, 8_000] {
+        let root = base.join(format!("bench-big-hub-{spokes}"));
+        write_big_hub(&root, spokes);
+        let outcome = peerlint::check_paths(
+            std::slice::from_ref(&root),
+            &Config::default(),
+            None,
+            &options,
+        )
+        .unwrap();
+        assert_eq!(outcome.model.peerings.len(), 2 * spokes);
+        let rule_options = peerlint::rules::Options::default();
+        let run = || {
+            let start = Instant::now();
+            let found = peerlint::rules::run(&outcome.model, &rule_options, |id| {
+                id == "overlapping-peers"
+            });
+            (start.elapsed(), found.len())
+        };
+        let (_, found) = run();
+        assert_eq!(found, 1, "{spokes} spokes: the one overlapping pair");
+        let mut times: Vec<Duration> = (0..10).map(|_| run().0).collect();
+        times.sort();
+        println!(
+            "  {spokes} spokes ({} peerings): min {:.2} ms, median {:.2} ms",
+            2 * spokes,
+            times[0].as_secs_f64() * 1e3,
+            times[times.len() / 2].as_secs_f64() * 1e3
+        );
+    }
+}
+
 fn lint_once(root: &Path) -> (Duration, peerlint::Summary) {
     let start = Instant::now();
     let options = LoadOptions {
@@ -472,4 +561,5 @@ fn main() {
             times.len()
         );
     }
+    overlapping_peers_scaling(base);
 }

@@ -91,23 +91,27 @@ pub fn lint(
         Ok(Err(panic)) => std::panic::resume_unwind(panic),
         Err(e) => panic!("cannot start a thread: {e}"),
     };
-    let mut diagnostics = loaded.diagnostics;
-    diagnostics.extend(rules::run(&loaded.model, &config.options, |id| {
-        config.level(id) != Level::Off
-    }));
-    diagnostics.retain_mut(|d| match config.level(d.rule).severity() {
-        Some(severity) => {
-            d.severity = severity;
-            true
-        }
-        None => false,
-    });
+    let enabled = |id: &str| config.level(id) != Level::Off;
     let checked = &loaded.checked;
-    diagnostics.retain(|d| {
-        std::iter::once(&d.primary)
-            .chain(&d.related)
-            .any(|l| checked[l.span.file.0 as usize])
-    });
+    // Levels applied, `off` rules removed, and only what touches a checked file.
+    let keep = |diagnostics: &mut Vec<Diagnostic>| {
+        diagnostics.retain_mut(|d| match config.level(d.rule).severity() {
+            Some(severity) => {
+                d.severity = severity;
+                std::iter::once(&d.primary)
+                    .chain(&d.related)
+                    .any(|l| checked[l.span.file.0 as usize])
+            }
+            None => false,
+        });
+    };
+    let mut diagnostics = loaded.diagnostics;
+    diagnostics.extend(rules::run(&loaded.model, &config.options, enabled));
+    keep(&mut diagnostics);
+    let mut notices = loaded.notices;
+    if let Some(notice) = held_back(&loaded.model, config, &diagnostics, keep) {
+        notices.push(notice);
+    }
     let sources = loaded.sources;
     diagnostics.sort_by_cached_key(|d| {
         (
@@ -124,9 +128,49 @@ pub fn lint(
         model: loaded.model,
         diagnostics,
         notes: loaded.notes,
-        notices: loaded.notices,
+        notices,
         checked: loaded.checked,
     }
+}
+
+/// The rules that need to know that something is absent (a peering back, a gateway), and
+/// stay silent when the model has gaps.
+const GAP_RULES: [&str; 2] = ["missing-reverse-peering", "remote-gateway-missing"];
+
+/// When gaps in the model silence findings, says how many: the rules run again as if
+/// the model were complete, and what they would add is counted, not reported.
+fn held_back(
+    model: &Model,
+    config: &Config,
+    reported: &[Diagnostic],
+    keep: impl Fn(&mut Vec<Diagnostic>),
+) -> Option<String> {
+    if model.gaps == ir::Gaps::default() {
+        return None;
+    }
+    let enabled = |id: &str| GAP_RULES.contains(&id) && config.level(id) != Level::Off;
+    let mut whole = model.clone();
+    whole.gaps = ir::Gaps::default();
+    let mut would = rules::run(&whole, &config.options, enabled);
+    keep(&mut would);
+    let count = |ds: &[Diagnostic], rule: &str| ds.iter().filter(|d| d.rule == rule).count();
+    let mut total = 0;
+    let held: Vec<String> = GAP_RULES
+        .iter()
+        .filter_map(|rule| {
+            let n = count(&would, rule).saturating_sub(count(reported, rule));
+            total += n;
+            (n > 0).then(|| format!("{n} {rule}"))
+        })
+        .collect();
+    if held.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "{} finding{} held back: the checked code has parts peerlint could not expand or follow (a module not installed, a count or for_each not known before apply, a linked template; see --verbose), which may declare the missing peering or gateway",
+        held.join(" and "),
+        if total == 1 { "" } else { "s" }
+    ))
 }
 
 /// Discovers, reads and lints the files under `paths`; `--var-file` files given in

@@ -1038,3 +1038,47 @@ resource "azurerm_virtual_network_peering" "spoke_to_hub" {
             .contains("`max` is a positive integer")
     );
 }
+
+#[test]
+fn findings_held_back_by_gaps_are_counted_on_stderr() {
+    // A module that is not installed may declare the peering back: no finding, but the
+    // user hears that one was held back, and why.
+    let out = peerlint()
+        .args([
+            "check",
+            "fixtures/missing-reverse-peering/valid_module_not_installed",
+            "--format",
+            "compact",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), "");
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.starts_with("peerlint: 1 missing-reverse-peering finding held back: "),
+        "{err}"
+    );
+    assert!(err.contains("see --verbose"), "{err}");
+    // With the rule off, nothing is held back.
+    let dir = scratch("held-back-off");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/missing-reverse-peering/valid_module_not_installed/main.tf"),
+        dir.join("main.tf"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join(".peerlint.toml"),
+        "[rules]\nmissing-reverse-peering = \"off\"\n",
+    )
+    .unwrap();
+    let out = Command::cargo_bin("peerlint")
+        .unwrap()
+        .current_dir(&dir)
+        .arg("check")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8(out.stderr).unwrap(), "");
+}

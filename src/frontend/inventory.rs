@@ -123,6 +123,7 @@ pub(crate) fn apply(ws: &mut Workspace<'_>, docs: &[(FileId, Node)], model: &mut
     // The subscriptions each (resource group, name) has among the inventories: a name in
     // two subscriptions does not tell which of them the code means.
     let mut subscriptions: HashMap<(String, String), HashSet<String>> = HashMap::new();
+    let mut finder = super::link::Finder::default();
     for (file, doc) in docs {
         for item in items(*file, doc) {
             if let Some(key) = item
@@ -152,6 +153,7 @@ pub(crate) fn apply(ws: &mut Workspace<'_>, docs: &[(FileId, Node)], model: &mut
                         kind == "classic",
                         &display,
                         model,
+                        &mut finder,
                         &subscriptions,
                         &mut diags,
                     );
@@ -200,6 +202,7 @@ pub(crate) fn apply(ws: &mut Workspace<'_>, docs: &[(FileId, Node)], model: &mut
                     vnet,
                     &display,
                     model,
+                    &mut finder,
                     code_peerings,
                     &mut diags,
                 ));
@@ -216,7 +219,7 @@ pub(crate) fn apply(ws: &mut Workspace<'_>, docs: &[(FileId, Node)], model: &mut
         let local = p
             .local
             .resolved
-            .or_else(|| super::link::find(model, p.local.target.known()?));
+            .or_else(|| finder.find(model, p.local.target.known()?));
         if local.is_some_and(|v| listed.contains(&v)) && !deployed.contains(&i) {
             model.peerings[i].resync = true;
         }
@@ -239,6 +242,7 @@ fn vnet(
     classic: bool,
     display: &str,
     model: &mut Model,
+    finder: &mut super::link::Finder,
     subscriptions: &HashMap<(String, String), HashSet<String>>,
     diags: &mut Vec<crate::diagnostic::Diagnostic>,
 ) -> Option<VnetId> {
@@ -266,7 +270,7 @@ fn vnet(
     let location = low.location(location);
     let space = item.field(&["addressSpace", "addressPrefixes"]);
     let address_space = low.prefixes(space, None);
-    let found = super::link::find(model, &key).filter(|v| {
+    let found = finder.find(model, &key).filter(|v| {
         // Only the VNet of this very subscription, when the name is in several.
         !ambiguous
             || matches!(
@@ -380,6 +384,7 @@ fn peering(
     vnet: Option<VnetId>,
     display: &str,
     model: &mut Model,
+    finder: &mut super::link::Finder,
     code_peerings: usize,
     diags: &mut Vec<crate::diagnostic::Diagnostic>,
 ) -> Option<usize> {
@@ -404,7 +409,7 @@ fn peering(
     // Declared in the code already?
     let local_vnet = local
         .resolved
-        .or_else(|| super::link::find(model, local_key.as_ref()?));
+        .or_else(|| finder.find(model, local_key.as_ref()?));
     let declared = model.peerings[..code_peerings].iter().position(|p| {
         p.name
             .known()
@@ -463,7 +468,7 @@ fn peering(
         let Some(space) = space else {
             continue;
         };
-        if let Some(v) = super::link::find(model, &key) {
+        if let Some(v) = finder.find(model, &key) {
             // A VNet the code only reads: the peering says its address space.
             let v = &mut model.vnets[v.0 as usize];
             if v.address_space.prefixes.is_empty() && !v.address_space.complete {

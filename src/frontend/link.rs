@@ -10,16 +10,22 @@ use std::collections::HashMap;
 
 type Index = HashMap<(String, String), Vec<VnetId>>;
 
-/// The VNets by resource group and name (lowercase).
+/// Adds the VNet `i` to the index, by resource group and name (lowercase).
+fn insert(index: &mut Index, model: &Model, i: usize) {
+    let v = &model.vnets[i];
+    if let (Some(rg), Some(name)) = (v.resource_group.known(), v.name.known()) {
+        index
+            .entry((rg.to_lowercase(), name.to_lowercase()))
+            .or_default()
+            .push(VnetId(i as u32));
+    }
+}
+
+/// The VNets by resource group and name.
 fn index(model: &Model) -> Index {
     let mut index: Index = HashMap::new();
-    for (i, v) in model.vnets.iter().enumerate() {
-        if let (Some(rg), Some(name)) = (v.resource_group.known(), v.name.known()) {
-            index
-                .entry((rg.to_lowercase(), name.to_lowercase()))
-                .or_default()
-                .push(VnetId(i as u32));
-        }
+    for i in 0..model.vnets.len() {
+        insert(&mut index, model, i);
     }
     index
 }
@@ -73,13 +79,7 @@ pub(crate) fn link(model: &mut Model) {
 pub(crate) fn link_within(model: &mut Model, objects: &crate::frontend::Objects) {
     let mut index: Index = HashMap::new();
     for i in objects.vnets.clone() {
-        let v = &model.vnets[i];
-        if let (Some(rg), Some(name)) = (v.resource_group.known(), v.name.known()) {
-            index
-                .entry((rg.to_lowercase(), name.to_lowercase()))
-                .or_default()
-                .push(VnetId(i as u32));
-        }
+        insert(&mut index, model, i);
     }
     let find = |model: &Model, r: &VnetRef| {
         r.resolved
@@ -103,9 +103,23 @@ pub(crate) fn link_within(model: &mut Model, objects: &crate::frontend::Objects)
     }
 }
 
-/// The one VNet of the model a key names, as the linker would resolve it.
-pub(crate) fn find(model: &Model, key: &VnetKey) -> Option<VnetId> {
-    resolve(model, &index(model), key)
+/// Finds VNets by key as the linker would resolve them, while VNets are added to the
+/// model: the index is built once and extended with the VNets added since.
+#[derive(Default)]
+pub(crate) struct Finder {
+    index: Index,
+    indexed: usize,
+}
+
+impl Finder {
+    /// The one VNet of the model a key names, as the linker would resolve it.
+    pub(crate) fn find(&mut self, model: &Model, key: &VnetKey) -> Option<VnetId> {
+        for i in self.indexed..model.vnets.len() {
+            insert(&mut self.index, model, i);
+        }
+        self.indexed = model.vnets.len();
+        resolve(model, &self.index, key)
+    }
 }
 
 fn resolve(model: &Model, index: &Index, key: &VnetKey) -> Option<VnetId> {
