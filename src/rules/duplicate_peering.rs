@@ -57,8 +57,9 @@ impl Rule for DuplicatePeering {
                         format!("`{}` peers the same VNets", first.label),
                     ))
                     .with_note(
-                        "Azure rejects a second peering between the same two VNets: a VNet has \
-                         at most one peering to each remote VNet.",
+                        "Azure rejects a second peering between the same two VNets \
+                         (AnotherPeeringAlreadyReferencesRemoteVnet): a VNet has at most one \
+                         peering to each remote VNet.",
                     )
                     .with_help("keep one of the two peerings"),
                 );

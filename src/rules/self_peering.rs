@@ -47,7 +47,10 @@ impl Rule for SelfPeering {
                     Label::new(p.remote.span, format!("`{}` again", v.label)),
                 )
                 .with_related(Label::new(v.origin, format!("`{}`", v.label)))
-                .with_note("Azure rejects a peering whose remote VNet is its own VNet.")
+                .with_note(
+                    "Azure rejects a peering whose remote VNet is its own VNet (\"a virtual \
+                     network cannot be peered with itself\").",
+                )
                 .with_help("point the remote at the other VNet (a copy-paste of the local id?)"),
             );
         }
