@@ -335,6 +335,15 @@ impl Flag {
     }
 }
 
+/// Whether two peerings may exist in Azure together: not of two different variants
+/// (see [`Peering::variant`]).
+pub fn together(a: &Peering, b: &Peering) -> bool {
+    match (a.variant, b.variant) {
+        (Some(x), Some(y)) => x == y,
+        _ => true,
+    }
+}
+
 /// A peering from its local VNet to a remote one.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Peering {
@@ -358,6 +367,11 @@ pub struct Peering {
     /// declares, or a plan keeps or updates it (does not create it). Of two peerings in
     /// conflict, the one that does not exist yet is the one Azure rejects.
     pub exists: bool,
+    /// Which alternative it belongs to, when the check describes several estates that are
+    /// never deployed together: one template with each of its parameter files (dev,
+    /// prod), each of several plans of one root module. Two peerings of different
+    /// variants never meet in Azure; `None` goes with every variant.
+    pub variant: Option<u32>,
     /// Whether the change re-syncs the peering with its remote VNet (a plan that updates
     /// its `triggers`, or replaces it).
     pub resync: bool,
@@ -376,6 +390,8 @@ pub struct Model {
     pub symbols: Vec<String>,
     /// What may be declared in something peerlint did not expand or follow.
     pub gaps: Gaps,
+    /// How many variants (see [`Peering::variant`]) the frontends have made.
+    pub variants: u32,
 }
 
 /// What the checked code may declare beyond the model: set when a resource whose
@@ -420,6 +436,12 @@ impl Gaps {
 }
 
 impl Model {
+    /// A new variant number (see [`Peering::variant`]).
+    pub fn new_variant(&mut self) -> u32 {
+        self.variants += 1;
+        self.variants
+    }
+
     pub fn vnet(&self, id: VnetId) -> &Vnet {
         &self.vnets[id.0 as usize]
     }

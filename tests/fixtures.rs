@@ -3,8 +3,9 @@
 //! `valid_*` case must produce no finding at all; an `invalid_*` case must produce exactly
 //! the findings its `expect.txt` lists (lines `<file>:<line> <rule-id>`, files relative to
 //! the case), at least one of them of the folder's rule. A case's `args.txt` gives
-//! options (`--inventory FILE`, `--source DIR`), its `rules.toml` lines of the `[rules]`
-//! table (rule options). The human output of every case is snapshotted.
+//! options (`--inventory FILE`, `--source DIR`, `--subscription`, `--resource-group`),
+//! its `rules.toml` lines of the `[rules]` table (rule options). The human output of
+//! every case is snapshotted.
 
 use peerlint::config::Config;
 use peerlint::frontend::{Disk, LoadOptions};
@@ -91,7 +92,8 @@ fn fixtures() {
             }
             let rel = case.strip_prefix(manifest).unwrap().to_path_buf();
             // `args.txt`: options the case is checked with (`--inventory FILE`, `--source
-            // DIR`), paths relative to the case.
+            // DIR`, `--subscription ID`, `--resource-group NAME`), paths relative to the
+            // case.
             let mut options = LoadOptions {
                 files: &Disk,
                 ..LoadOptions::default()
@@ -101,6 +103,10 @@ fn fixtures() {
                 match line.split_once(' ') {
                     Some(("--inventory", file)) => options.inventory.push(rel.join(file)),
                     Some(("--source", dir)) => options.plan_sources.push(rel.join(dir)),
+                    Some(("--subscription", id)) => options.arm.subscription = Some(id.into()),
+                    Some(("--resource-group", rg)) => {
+                        options.arm.resource_group = Some(rg.into());
+                    }
                     _ => panic!("{rel:?}/args.txt: unknown option line {line:?}"),
                 }
             }

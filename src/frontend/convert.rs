@@ -372,6 +372,7 @@ impl Lowering<'_> {
             resync: false,
             deployed: false,
             exists: false,
+            variant: None,
             origin: self.header,
         });
     }

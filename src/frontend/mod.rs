@@ -377,6 +377,15 @@ impl Objects {
         }
     }
 
+    /// Marks the peerings among these objects as one variant of the estate (see
+    /// [`crate::ir::Peering::variant`]).
+    pub(crate) fn make_variant(&self, model: &mut Model) {
+        let variant = model.new_variant();
+        for p in &mut model.peerings[self.peerings.clone()] {
+            p.variant = Some(variant);
+        }
+    }
+
     /// An empty range at the end of each of the model's lists.
     pub(crate) fn end_of(model: &Model) -> Objects {
         Objects {

@@ -2,7 +2,7 @@
 
 use super::{End, Level, Options, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Label};
-use crate::ir::Model;
+use crate::ir::{Model, together};
 use std::collections::BTreeMap;
 
 pub(crate) struct DuplicatePeering;
@@ -35,13 +35,20 @@ impl Rule for DuplicatePeering {
             }
             // What exists stands; the code's extra peering is the duplicate.
             list.sort_by_key(|&i| !model.peerings[i].exists);
-            let first = &model.peerings[list[0]];
-            for &i in &list[1..] {
+            for (k, &i) in list.iter().enumerate().skip(1) {
                 let p = &model.peerings[i];
                 // Two that Azure has already are not this change's doing.
                 if p.exists {
                     continue;
                 }
+                // The first before it that can exist with it (not another variant).
+                let Some(first) = list[..k]
+                    .iter()
+                    .map(|&j| &model.peerings[j])
+                    .find(|q| together(p, q))
+                else {
+                    continue;
+                };
                 let (l, r) = (local.label(model, &p.local), remote.label(model, &p.remote));
                 out.push(
                     Diagnostic::new(

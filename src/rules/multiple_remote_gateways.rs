@@ -2,7 +2,7 @@
 
 use super::{End, Level, Options, Rule, RuleMeta, flag_span};
 use crate::diagnostic::{Diagnostic, Label};
-use crate::ir::Model;
+use crate::ir::{Model, together};
 use std::collections::BTreeMap;
 
 pub(crate) struct MultipleRemoteGateways;
@@ -36,12 +36,19 @@ impl Rule for MultipleRemoteGateways {
             // What Azure has already stands, then the first in the code; the others are
             // reported.
             list.sort_by_key(|&i| !model.peerings[i].exists);
-            let first = &model.peerings[list[0]];
-            for &i in &list[1..] {
+            for (k, &i) in list.iter().enumerate().skip(1) {
                 let p = &model.peerings[i];
                 if p.exists {
                     continue;
                 }
+                // The first before it that can exist with it (not another variant).
+                let Some(first) = list[..k]
+                    .iter()
+                    .map(|&j| &model.peerings[j])
+                    .find(|q| together(p, q))
+                else {
+                    continue;
+                };
                 let vnet = local.label(model, &p.local);
                 out.push(
                     Diagnostic::new(

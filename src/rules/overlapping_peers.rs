@@ -10,7 +10,7 @@
 use super::address_overlap::{Owned, peered_prefixes};
 use super::{Level, Options, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Label};
-use crate::ir::{Model, Peering, Value, VnetId};
+use crate::ir::{Model, Peering, Value, VnetId, together};
 use ipnet::IpNet;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -135,6 +135,15 @@ fn check_vnet(
         open.push(k);
     }
     for ((a, b), (ea, eb)) in pairs {
+        // Peers of two alternatives (dev and prod) never meet.
+        let met = peers[&a].iter().any(|&i| {
+            peers[&b]
+                .iter()
+                .any(|&j| together(&model.peerings[i], &model.peerings[j]))
+        });
+        if !met {
+            continue;
+        }
         let (ea, eb) = if entries[ea].peer == a {
             (&entries[ea], &entries[eb])
         } else {

@@ -27,17 +27,43 @@ impl Rule for PeeringLimit {
                 by_local.entry(l).or_default().push(i);
             }
         }
-        for (local, mut list) in by_local {
-            if list.len() <= max {
+        for (local, all) in by_local {
+            if all.len() <= max {
                 continue;
             }
-            // What exists counts first; the code's peerings beyond the limit are the excess.
-            list.sort_by_key(|&i| !model.peerings[i].exists);
-            // Over the limit in Azure already, and the change adds none: not its doing.
-            let Some(first_new) = list.iter().position(|&i| !model.peerings[i].exists) else {
+            // Alternatives (see `Peering::variant`) are counted each with what they share.
+            let mut variants: Vec<Option<u32>> = all
+                .iter()
+                .map(|&i| model.peerings[i].variant)
+                .filter(Option::is_some)
+                .collect();
+            variants.sort();
+            variants.dedup();
+            if variants.is_empty() {
+                variants.push(None);
+            }
+            let over_limit = variants.into_iter().find_map(|variant| {
+                let mut list: Vec<usize> = all
+                    .iter()
+                    .copied()
+                    .filter(|&i| {
+                        let v = model.peerings[i].variant;
+                        v.is_none() || v == variant
+                    })
+                    .collect();
+                if list.len() <= max {
+                    return None;
+                }
+                // What exists counts first; the code's peerings beyond the limit are the
+                // excess. Over the limit in Azure already, and the change adds none: not
+                // its doing.
+                list.sort_by_key(|&i| !model.peerings[i].exists);
+                let first_new = list.iter().position(|&i| !model.peerings[i].exists)?;
+                Some((first_new.max(max), list))
+            });
+            let Some((nth, list)) = over_limit else {
                 continue;
             };
-            let nth = first_new.max(max);
             let v = model.vnet(local);
             let over = &model.peerings[list[nth]];
             out.push(

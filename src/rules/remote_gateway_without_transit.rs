@@ -3,7 +3,7 @@
 
 use super::{Level, Options, Rule, RuleMeta, flag_span, has_gateway, peerings_between};
 use crate::diagnostic::{Diagnostic, Label};
-use crate::ir::{Model, Value};
+use crate::ir::{Model, Value, together};
 
 pub(crate) struct RemoteGatewayWithoutTransit;
 
@@ -31,7 +31,9 @@ impl Rule for RemoteGatewayWithoutTransit {
             if local == remote || has_gateway(model, remote) == Some(false) {
                 continue;
             }
-            let reverse: Vec<_> = peerings_between(model, remote, local).collect();
+            let reverse: Vec<_> = peerings_between(model, remote, local)
+                .filter(|q| together(p, q))
+                .collect();
             let Some(q) = reverse.first() else {
                 continue;
             };

@@ -165,7 +165,11 @@ pub(crate) fn lower(
             .get("$schema")
             .and_then(Node::as_str)
             .is_some_and(|s| !s.to_ascii_lowercase().contains("/deploymenttemplate.json"));
+        // One template with several parameter files: alternatives (dev, prod), not one
+        // estate.
+        let alternatives = runs.len() > 1;
         for (suffix, params) in runs {
+            let start = super::Objects::end_of(model);
             let origin = format!("{display}{suffix}");
             let target = Target {
                 subscription: match &options.arm.subscription {
@@ -211,6 +215,9 @@ pub(crate) fn lower(
                 suffix,
             };
             lower::lower_deployment(&session, &d, model);
+            if alternatives {
+                super::Objects::since(&start, model).make_variant(model);
+            }
         }
     }
     for ((id, _), used) in parameters.iter().zip(used) {

@@ -125,6 +125,7 @@ pub(crate) fn lower(
         .into_iter()
         .map(|(dir, p)| (dir, p.len()))
         .collect();
+    let mut sources_variant: Vec<PathBuf> = Vec::new();
     for (file, doc) in plans {
         let name = ws.sources.get(*file).display.clone();
         let plan = Plan::new(*file, name, doc, model.symbols.len() as u32);
@@ -200,9 +201,20 @@ pub(crate) fn lower(
         let lowered = Objects::since(&start, model);
         // A plan's references reach its own VNets first.
         super::link::link_within(model, &lowered);
+        // Two plans of one root (dev and prod) are alternatives, and so is the root's
+        // evaluation from its sources.
+        let dirs = source_dirs(ws, *file, options);
+        if dirs.iter().any(|d| by_root.get(d).is_some_and(|&n| n > 1)) {
+            lowered.make_variant(model);
+            for (root, objects) in &ws.terraform_roots {
+                if dirs.contains(root) && !sources_variant.contains(root) {
+                    sources_variant.push(root.clone());
+                    objects.make_variant(model);
+                }
+            }
+        }
         // Merged when the plan is the only one of its root: two plans of one root (dev and
         // prod) describe different estates.
-        let dirs = source_dirs(ws, *file, options);
         let source = ws
             .terraform_roots
             .iter()
