@@ -372,6 +372,10 @@ pub struct Peering {
     /// prod), each of several plans of one root module. Two peerings of different
     /// variants never meet in Azure; `None` goes with every variant.
     pub variant: Option<u32>,
+    /// Declared in Terraform code (not a plan): a new name replaces it in the same apply,
+    /// the old one destroyed first, so an existing peering of its VNet under another name
+    /// may be its own earlier version.
+    pub renames_replace: bool,
     /// Whether the change re-syncs the peering with its remote VNet (a plan that updates
     /// its `triggers`, or replaces it).
     pub resync: bool,
@@ -392,6 +396,9 @@ pub struct Model {
     pub gaps: Gaps,
     /// How many variants (see [`Peering::variant`]) the frontends have made.
     pub variants: u32,
+    /// The checked code declares a virtual network gateway resource, whatever its count
+    /// or condition: its gateways are managed here, not only in another stack.
+    pub gateways_declared: bool,
 }
 
 /// What the checked code may declare beyond the model: set when a resource whose
@@ -421,8 +428,12 @@ impl Gaps {
             return Gaps::ALL;
         }
         Gaps {
+            // A gateway, or a subnet that may be the GatewaySubnet a gateway needs.
             gateways: t == "azurerm_virtual_network_gateway"
-                || t == "microsoft.network/virtualnetworkgateways",
+                || t == "microsoft.network/virtualnetworkgateways"
+                || t == "azurerm_subnet"
+                || t.ends_with("/subnets")
+                || t == "subnets",
             peerings: t == "azurerm_virtual_network_peering"
                 || t == "microsoft.network/virtualnetworks"
                 || t.ends_with("virtualnetworkpeerings"),

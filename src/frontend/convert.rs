@@ -373,6 +373,7 @@ impl Lowering<'_> {
             deployed: false,
             exists: false,
             variant: None,
+            renames_replace: false,
             origin: self.header,
         });
     }

@@ -123,7 +123,7 @@ pub(crate) fn apply(ws: &mut Workspace<'_>, docs: &[(FileId, Node)], model: &mut
     // The subscriptions each (resource group, name) has among the inventories: a name in
     // two subscriptions does not tell which of them the code means.
     let mut subscriptions: HashMap<(String, String), HashSet<String>> = HashMap::new();
-    let mut finder = super::link::Finder::default();
+    let mut seen = Seen::default();
     for (file, doc) in docs {
         for item in items(*file, doc) {
             if let Some(key) = item
@@ -153,7 +153,7 @@ pub(crate) fn apply(ws: &mut Workspace<'_>, docs: &[(FileId, Node)], model: &mut
                         kind == "classic",
                         &display,
                         model,
-                        &mut finder,
+                        &mut seen.finder,
                         &subscriptions,
                         &mut diags,
                     );
@@ -202,7 +202,7 @@ pub(crate) fn apply(ws: &mut Workspace<'_>, docs: &[(FileId, Node)], model: &mut
                     vnet,
                     &display,
                     model,
-                    &mut finder,
+                    &mut seen,
                     code_peerings,
                     &mut diags,
                 ));
@@ -219,7 +219,7 @@ pub(crate) fn apply(ws: &mut Workspace<'_>, docs: &[(FileId, Node)], model: &mut
         let local = p
             .local
             .resolved
-            .or_else(|| finder.find(model, p.local.target.known()?));
+            .or_else(|| seen.finder.find(model, p.local.target.known()?));
         if local.is_some_and(|v| listed.contains(&v)) && !deployed.contains(&i) {
             model.peerings[i].resync = true;
         }
@@ -360,6 +360,16 @@ fn gateway(item: &Item<'_>, vnet: VnetId, display: &str, model: &mut Model) {
             .map(Node::items)
             .unwrap_or_default()
             .is_empty();
+        // A Route Server in use: peerings may use it as the remote gateway ("Use the
+        // remote virtual network's gateway or Route Server"), though peerlint does not
+        // model it as a gateway.
+        let is_route_server_subnet = subnet
+            .get("name")
+            .and_then(Node::as_str)
+            .is_some_and(|n| n.eq_ignore_ascii_case("RouteServerSubnet"));
+        if is_route_server_subnet && in_use {
+            model.vnets[vnet.0 as usize].gateways_unknown = true;
+        }
         if is_gateway_subnet && in_use {
             let span = Span::new(item.file, subnet.span.clone());
             let mut vref = VnetRef::new(ir::Value::Unknown, span);
@@ -377,6 +387,14 @@ fn gateway(item: &Item<'_>, vnet: VnetId, display: &str, model: &mut Model) {
     }
 }
 
+/// What the inventories have shown so far: the model's VNets by key, and the peerings
+/// added (by local VNet and name).
+#[derive(Default)]
+struct Seen {
+    finder: super::link::Finder,
+    peerings: HashSet<(String, String)>,
+}
+
 /// An inventory peering, unless the code declares the same one (the code wins): returns
 /// that code peering then.
 fn peering(
@@ -384,7 +402,7 @@ fn peering(
     vnet: Option<VnetId>,
     display: &str,
     model: &mut Model,
-    finder: &mut super::link::Finder,
+    seen: &mut Seen,
     code_peerings: usize,
     diags: &mut Vec<crate::diagnostic::Diagnostic>,
 ) -> Option<usize> {
@@ -409,7 +427,7 @@ fn peering(
     // Declared in the code already?
     let local_vnet = local
         .resolved
-        .or_else(|| finder.find(model, local_key.as_ref()?));
+        .or_else(|| seen.finder.find(model, local_key.as_ref()?));
     let declared = model.peerings[..code_peerings].iter().position(|p| {
         p.name
             .known()
@@ -427,6 +445,32 @@ fn peering(
     });
     if declared.is_some() {
         return declared;
+    }
+    // Listed already (`az network vnet list` and `az network vnet peering list` both
+    // given): one peering.
+    let local_id = match (&local_key, local_vnet.map(|v| model.vnet(v))) {
+        (Some(k), _) => {
+            let sub = match &k.subscription {
+                ir::Subscription::Known(s) => s.as_str(),
+                _ => "",
+            };
+            format!("{sub}/{}/{}", k.resource_group, k.name)
+        }
+        (None, Some(v)) => match (v.resource_group.known(), v.name.known()) {
+            (Some(rg), Some(n)) => {
+                let sub = match &v.subscription {
+                    ir::Subscription::Known(s) => s.as_str(),
+                    _ => "",
+                };
+                format!("{sub}/{rg}/{n}")
+            }
+            _ => format!("#{}", local_vnet.map_or(0, |v| v.0)),
+        },
+        (None, None) => return None,
+    }
+    .to_lowercase();
+    if !seen.peerings.insert((local_id, name.to_lowercase())) {
+        return None;
     }
     // `vnet/peering (inventory.json)`: the id is at the span.
     let shown = match &local_key {
@@ -468,7 +512,7 @@ fn peering(
         let Some(space) = space else {
             continue;
         };
-        if let Some(v) = finder.find(model, &key) {
+        if let Some(v) = seen.finder.find(model, &key) {
             // A VNet the code only reads: the peering says its address space.
             let v = &mut model.vnets[v.0 as usize];
             if v.address_space.prefixes.is_empty() && !v.address_space.complete {

@@ -2,7 +2,7 @@
 
 use super::{End, Level, Options, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Label};
-use crate::ir::{Model, together};
+use crate::ir::{Model, Value, together};
 use std::collections::BTreeMap;
 
 pub(crate) struct DuplicatePeering;
@@ -49,6 +49,17 @@ impl Rule for DuplicatePeering {
                 else {
                     continue;
                 };
+                // One peering written twice (inline in its VNet and as a child resource)
+                // is one Azure resource, not two.
+                let same_name = matches!(
+                    (&p.name, &first.name),
+                    (Value::Known(a), Value::Known(b)) if a.eq_ignore_ascii_case(b)
+                );
+                // A deployed peering the Terraform code may have renamed: replaced, not
+                // doubled (a plan says which; then the old one is gone from the model).
+                if same_name || (first.deployed && p.renames_replace) {
+                    continue;
+                }
                 let (l, r) = (local.label(model, &p.local), remote.label(model, &p.remote));
                 out.push(
                     Diagnostic::new(

@@ -2,7 +2,7 @@
 
 use super::{Level, Options, Rule, RuleMeta, flag_span};
 use crate::diagnostic::{Diagnostic, Label};
-use crate::ir::{Gateway, Model, Peering, Value, VnetId};
+use crate::ir::{Gateway, GatewayKind, Model, Peering, Value, VnetId};
 
 pub(crate) struct GatewayTransitBasicSku;
 
@@ -13,13 +13,15 @@ static META: RuleMeta = RuleMeta {
     doc: include_str!("../../docs/rules/gateway-transit-basic-sku.md"),
 };
 
-/// The Basic-SKU gateway of a VNet, if it has one.
+/// The Basic-SKU VPN gateway of a VNet, if it has one. (ExpressRoute gateways have SKUs
+/// of their own; a Basic one would not deploy at all.)
 fn basic(model: &Model, vnet: VnetId) -> Option<&Gateway> {
     model
         .vnet(vnet)
         .gateways
         .iter()
         .map(|&g| model.gateway(g))
+        .filter(|g| g.kind != Value::Known(GatewayKind::ExpressRoute))
         .find(|g| {
             g.sku.as_ref().is_some_and(
                 |s| matches!(&s.value, Value::Known(n) if n.eq_ignore_ascii_case("Basic")),

@@ -1,7 +1,7 @@
 //! `missing-reverse-peering`: a peering A→B where B is declared in the checked code, and
 //! no peering B→A exists.
 
-use super::{Level, Options, Rule, RuleMeta, peerings_between};
+use super::{Level, Options, Rule, RuleMeta, certain_link, peerings_between};
 use crate::diagnostic::{Diagnostic, Label};
 use crate::ir::{DeploymentModel, Model};
 
@@ -30,7 +30,13 @@ impl Rule for MissingReversePeering {
             };
             let r = model.vnet(remote);
             // Only a VNet the code declares (not one it reads, or the inventory shows).
-            if local == remote || p.deployed || r.existing || r.deployed {
+            // The VNet a literal id names may be another of that name (see `certain_link`).
+            if local == remote
+                || p.deployed
+                || r.existing
+                || r.deployed
+                || !certain_link(model, &p.remote)
+            {
                 continue;
             }
             // A classic VNet takes no peering of its own: with a Resource Manager VNet, the

@@ -6,7 +6,7 @@
 //! value makes it stay silent.
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::ir::{Flag, Model, Peering, Span, Vnet};
+use crate::ir::{Flag, Model, Peering, Span, Value, Vnet};
 use std::fmt;
 use std::str::FromStr;
 
@@ -160,8 +160,13 @@ pub(crate) fn flag_span(p: &Peering, flag: &Flag) -> Span {
     flag.span.unwrap_or(p.origin)
 }
 
-/// Whether a VNet has a gateway, when the model can tell: it has one linked to it, or it
-/// is declared whole (not only read) and no gateway of the model is unlinked.
+/// Whether a VNet has a gateway, when the model can tell: it has one linked to it
+/// (`Some(true)`), or it is certainly without one (`Some(false)`): described whole (not
+/// only read) and its every gateway visible. A VNet the code declares with a
+/// `RouteServerSubnet`, or with a `GatewaySubnet` when the checked code declares no
+/// gateway at all, may get a Route Server or a gateway from another stack (a gateway
+/// takes long to deploy and often has a state of its own): not known then. A classic
+/// VNet's gateways are not modelled.
 pub(crate) fn has_gateway(model: &Model, vnet: crate::ir::VnetId) -> Option<bool> {
     let v = model.vnet(vnet);
     if !v.gateways.is_empty() {
@@ -169,12 +174,51 @@ pub(crate) fn has_gateway(model: &Model, vnet: crate::ir::VnetId) -> Option<bool
     }
     if v.existing
         || v.gateways_unknown
+        || v.model == crate::ir::DeploymentModel::Classic
         || model.gaps.gateways
         || model.gateways.iter().any(|g| g.vnet.resolved.is_none())
     {
         return None;
     }
+    if !v.deployed {
+        // A subnet named (or maybe named) `name`.
+        let has = |name: &str| {
+            v.subnets.iter().any(|&s| match &model.subnet(s).name {
+                Value::Known(n) => n.eq_ignore_ascii_case(name),
+                Value::Unknown => true,
+            })
+        };
+        // A Route Server is deployed apart from the VNet's code as a rule; a gateway too,
+        // unless the checked code declares gateways (whatever their count or condition).
+        if has("RouteServerSubnet") || (!model.gateways_declared && has("GatewaySubnet")) {
+            return None;
+        }
+    }
     Some(false)
+}
+
+/// Whether a reference certainly names the VNet it was linked to. The linker matches a
+/// reference whose subscription is not certainly the VNet's on resource group and name
+/// (see `frontend::link`); that is a good guess for most rules, not for one that reports
+/// what the VNet lacks: estates give every landing zone the same `rg-network/vnet-weu`,
+/// so a literal subscription on one side and not on the other may be two VNets. Two
+/// subscriptions that are both not literal (the provider's, the deployment's) stand for
+/// the code's own, and are taken as the same.
+pub(crate) fn certain_link(model: &Model, r: &crate::ir::VnetRef) -> bool {
+    use crate::ir::Subscription::Known;
+    let Some(v) = r.resolved else {
+        return false;
+    };
+    let v = model.vnet(v);
+    match r.target.known() {
+        // Linked by the frontend itself (a reference to the resource).
+        None => true,
+        Some(k) => match (&k.subscription, &v.subscription) {
+            (Known(a), Known(b)) => a == b,
+            (Known(_), _) | (_, Known(_)) => false,
+            _ => true,
+        },
+    }
 }
 
 /// Which VNet a reference names, so that two references can be compared: the VNet it

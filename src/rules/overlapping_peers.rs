@@ -8,7 +8,7 @@
 //! costs a sort, not a million comparisons.
 
 use super::address_overlap::{Owned, peered_prefixes};
-use super::{Level, Options, Rule, RuleMeta};
+use super::{End, Level, Options, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Label};
 use crate::ir::{Model, Peering, Value, VnetId, together};
 use ipnet::IpNet;
@@ -52,35 +52,55 @@ impl Rule for OverlappingPeers {
     }
 
     fn check(&self, model: &Model, _: &Options, out: &mut Vec<Diagnostic>) {
-        let mut shared: BTreeMap<VnetId, Peers> = BTreeMap::new();
+        // The shared VNet need not be declared (a hub in another repository, named by its
+        // id); its peers must be, for their prefixes.
+        let mut shared: BTreeMap<End, (String, Peers)> = BTreeMap::new();
         for (i, p) in model.peerings.iter().enumerate() {
-            if let (Some(l), Some(r)) = (p.local.resolved, p.remote.resolved)
-                && l != r
-            {
-                shared.entry(l).or_default().entry(r).or_default().push(i);
-                shared.entry(r).or_default().entry(l).or_default().push(i);
+            let (Some(l), Some(r)) = (End::of(&p.local), End::of(&p.remote)) else {
+                continue;
+            };
+            if l == r {
+                continue;
+            }
+            for (hub, hub_ref, peer) in [
+                (&l, &p.local, p.remote.resolved),
+                (&r, &p.remote, p.local.resolved),
+            ] {
+                if let Some(peer) = peer {
+                    let (_, peers) = shared
+                        .entry(hub.clone())
+                        .or_insert_with(|| (hub.label(model, hub_ref), Peers::new()));
+                    peers.entry(peer).or_default().push(i);
+                }
             }
         }
         // A peering in conflict with several peers of one VNet is reported once.
         let mut reported: BTreeSet<usize> = BTreeSet::new();
-        for (hub, peers) in &shared {
+        for (hub, (label, peers)) in &shared {
             if peers.len() < 2 {
                 continue;
             }
-            check_vnet(model, *hub, peers, &mut reported, out);
+            let hub = Hub { end: hub, label };
+            check_vnet(model, &hub, peers, &mut reported, out);
         }
     }
 }
 
-/// The prefixes `peer` brings to `hub` through the peering `p`: what the peering makes
-/// routable. `None` when not known.
-fn brought<'m>(model: &'m Model, p: &Peering, hub: VnetId, peer: VnetId) -> Option<Vec<Owned<'m>>> {
+/// The VNet two peers share, and how messages name it.
+struct Hub<'h> {
+    end: &'h End,
+    label: &'h str,
+}
+
+/// The prefixes `peer` brings to the shared VNet through the peering `p`: what the
+/// peering makes routable. `None` when not known.
+fn brought<'m>(model: &'m Model, p: &Peering, peer: VnetId) -> Option<Vec<Owned<'m>>> {
     let subnet_mode = match p.peer_complete_vnets.value {
         Value::Known(complete) => !complete,
         Value::Unknown => return None,
     };
     // From the hub, the peer is the remote side; from the peer, the local one.
-    let peer_is_local = p.remote.resolved == Some(hub);
+    let peer_is_local = p.local.resolved == Some(peer);
     let mut prefixes = peered_prefixes(model, p, model.vnet(peer), subnet_mode, peer_is_local)?;
     // Only IPv6 is peered when the flag is set (or may be).
     if p.only_ipv6.value != Value::Known(false) {
@@ -91,7 +111,7 @@ fn brought<'m>(model: &'m Model, p: &Peering, hub: VnetId, peer: VnetId) -> Opti
 
 fn check_vnet(
     model: &Model,
-    hub: VnetId,
+    hub: &Hub<'_>,
     peers: &Peers,
     reported: &mut BTreeSet<usize>,
     out: &mut Vec<Diagnostic>,
@@ -101,7 +121,7 @@ fn check_vnet(
         // A peer's prefixes once, even when peerings both ways bring them.
         let mut seen: BTreeSet<(u128, u128, bool)> = BTreeSet::new();
         for &i in links {
-            let Some(prefixes) = brought(model, &model.peerings[i], hub, peer) else {
+            let Some(prefixes) = brought(model, &model.peerings[i], peer) else {
                 continue;
             };
             for owned in prefixes {
@@ -149,7 +169,7 @@ fn check_vnet(
         } else {
             (&entries[eb], &entries[ea])
         };
-        let Some((new, old, e_new, e_old)) = newer(model, hub, &peers[&a], &peers[&b], ea, eb)
+        let Some((new, old, e_new, e_old)) = newer(model, hub.end, &peers[&a], &peers[&b], ea, eb)
         else {
             continue;
         };
@@ -173,7 +193,7 @@ fn check_vnet(
 /// already, not this change's.
 fn newer<'e, 'm>(
     model: &Model,
-    hub: VnetId,
+    hub: &End,
     links_a: &[usize],
     links_b: &[usize],
     ea: &'e Entry<'m>,
@@ -186,7 +206,7 @@ fn newer<'e, 'm>(
         first
             .into_iter()
             .chain(new_links)
-            .find(|&i| model.peerings[i].local.resolved == Some(hub))
+            .find(|&i| End::of(&model.peerings[i].local).as_ref() == Some(hub))
             .or(first)
             .or_else(|| model.vnet(peer).address_change.is_some().then(|| links[0]))
     };
@@ -207,19 +227,22 @@ fn newer<'e, 'm>(
 
 fn report(
     model: &Model,
-    hub: VnetId,
+    hub: &Hub<'_>,
     new: &Peering,
     old: &Peering,
     e_new: &Entry<'_>,
     e_old: &Entry<'_>,
 ) -> Diagnostic {
-    let shared = &model.vnet(hub).label;
+    let shared = hub.label;
     let (r_new, r_old) = (&model.vnet(e_new.peer).label, &model.vnet(e_old.peer).label);
     // Each peering as it reads: from its own VNet to its remote.
     let ends = |p: &Peering| {
-        let l = p.local.resolved.map(|v| &model.vnet(v).label);
-        let r = p.remote.resolved.map(|v| &model.vnet(v).label);
-        (l.unwrap_or(shared).clone(), r.unwrap_or(shared).clone())
+        let l = p.local.resolved.map(|v| model.vnet(v).label.as_str());
+        let r = p.remote.resolved.map(|v| model.vnet(v).label.as_str());
+        (
+            l.unwrap_or(shared).to_string(),
+            r.unwrap_or(shared).to_string(),
+        )
     };
     let (from, to) = ends(new);
     Diagnostic::new(

@@ -1,9 +1,9 @@
 //! `remote-gateway-missing`: a peering uses the remote VNet's gateway, and the remote VNet
 //! has none.
 
-use super::{Level, Options, Rule, RuleMeta, flag_span, has_gateway};
+use super::{Level, Options, Rule, RuleMeta, certain_link, flag_span, has_gateway};
 use crate::diagnostic::{Diagnostic, Label};
-use crate::ir::Model;
+use crate::ir::{Model, Value, Vnet};
 
 pub(crate) struct RemoteGatewayMissing;
 
@@ -27,7 +27,11 @@ impl Rule for RemoteGatewayMissing {
             let Some(remote) = p.remote.resolved else {
                 continue;
             };
-            if p.local.resolved == Some(remote) || has_gateway(model, remote) != Some(false) {
+            // The VNet a literal id names may be another of that name (see `certain_link`).
+            if p.local.resolved == Some(remote)
+                || !certain_link(model, &p.remote)
+                || has_gateway(model, remote) != Some(false)
+            {
                 continue;
             }
             let r = model.vnet(remote);
@@ -43,35 +47,46 @@ impl Rule for RemoteGatewayMissing {
                         "uses the remote gateway",
                     ),
                 )
-                .with_related(Label::new(
-                    r.origin,
-                    if r.deployed {
-                        format!(
-                            "`{}` has no gateway in the inventory (no GatewaySubnet in use)",
-                            r.label
-                        )
-                    } else {
-                        format!("`{}` is declared without a gateway", r.label)
-                    },
-                ))
+                .with_related(Label::new(r.origin, evidence(model, r)))
                 .with_note(
                     "Azure rejects the peering (RemoteVnetHasNoGateways): a peering can use the \
                      remote VNet's gateway only when that VNet has one.",
                 )
-                .with_help(if r.deployed {
-                    format!(
-                        "deploy a gateway in `{}` before this peering, or remove `{}`",
-                        r.label,
-                        p.use_remote_gateways.setting(true)
-                    )
-                } else {
-                    format!(
-                        "deploy the gateway in `{}` first (and depend on it), or remove `{}`",
-                        r.label,
-                        p.use_remote_gateways.setting(true)
-                    )
-                }),
+                .with_help(format!(
+                    "deploy a gateway in `{}` before this peering (in a GatewaySubnet{}), or \
+                     remove `{}`",
+                    r.label,
+                    if has_subnet(model, r, "GatewaySubnet") {
+                        ""
+                    } else {
+                        ", which it lacks"
+                    },
+                    p.use_remote_gateways.setting(true)
+                )),
             );
         }
+    }
+}
+
+fn has_subnet(model: &Model, v: &Vnet, name: &str) -> bool {
+    v.subnets
+        .iter()
+        .any(|&s| matches!(&model.subnet(s).name, Value::Known(n) if n.eq_ignore_ascii_case(name)))
+}
+
+/// Why the VNet has no gateway, as its label says.
+fn evidence(model: &Model, v: &Vnet) -> String {
+    if v.deployed {
+        format!(
+            "`{}` has no gateway in the inventory (no GatewaySubnet in use)",
+            v.label
+        )
+    } else if has_subnet(model, v, "GatewaySubnet") {
+        format!(
+            "`{}` has a GatewaySubnet, but the checked code deploys no gateway in it",
+            v.label
+        )
+    } else {
+        format!("`{}` has no GatewaySubnet, so no gateway", v.label)
     }
 }

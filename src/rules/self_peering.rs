@@ -1,8 +1,8 @@
 //! `self-peering`: a peering whose remote VNet is its own VNet.
 
-use super::{Level, Options, Rule, RuleMeta};
+use super::{Level, Options, Rule, RuleMeta, certain_link};
 use crate::diagnostic::{Diagnostic, Label};
-use crate::ir::{Model, Subscription};
+use crate::ir::Model;
 
 pub(crate) struct SelfPeering;
 
@@ -30,13 +30,7 @@ impl Rule for SelfPeering {
             // Linked by resource group and name, the remote may still be another VNet of
             // that name in a subscription not known to be this one's (landing zones that
             // each have `rg-network/vnet-weu`).
-            let certain = p.remote.target.known().is_some_and(|k| {
-                k.subscription.certainly_same(&v.subscription)
-                    || matches!(
-                        (&k.subscription, &v.subscription),
-                        (Subscription::Unknown, Subscription::Unknown)
-                    )
-            });
+            let certain = certain_link(model, &p.remote);
             if !certain {
                 continue;
             }

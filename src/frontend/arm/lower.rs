@@ -310,16 +310,32 @@ fn lower_instance<'a>(
         frame: &d.frame,
         copies,
     };
-    if let Some(c) = node.get("condition")
-        && ev.node(c) == Value::Bool(false)
-    {
-        return;
-    }
-    let Some(ty) = node
+    let ty = node
         .get("type")
         .map(|t| ev.node(t))
-        .and_then(|t| t.to_str().ok().flatten())
-    else {
+        .and_then(|t| t.to_str().ok().flatten());
+    if ty
+        .as_deref()
+        .is_some_and(|t| t.to_ascii_lowercase().ends_with("/virtualnetworkgateways"))
+    {
+        model.gateways_declared = true;
+    }
+    if let Some(c) = node.get("condition") {
+        match ev.node(c) {
+            Value::Bool(false) => return,
+            // Deployed or not: not known, so neither is what it declares.
+            Value::Unknown => {
+                session.note(format!(
+                    "{}: the condition of a resource is not known; whether it is deployed is unknown",
+                    d.frame.origin
+                ));
+                session.gap(crate::ir::Gaps::of_type(ty.as_deref().unwrap_or("[")));
+                return;
+            }
+            _ => {}
+        }
+    }
+    let Some(ty) = ty else {
         return;
     };
     let name = node

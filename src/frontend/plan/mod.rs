@@ -129,6 +129,9 @@ pub(crate) fn lower(
     for (file, doc) in plans {
         let name = ws.sources.get(*file).display.clone();
         let plan = Plan::new(*file, name, doc, model.symbols.len() as u32);
+        if let Some(root) = doc.get("configuration").and_then(|c| c.get("root_module")) {
+            model.gateways_declared |= declares_gateway(root);
+        }
         let start = Objects::end_of(model);
         let mut diags: Vec<(String, Vec<Diagnostic>)> = Vec::new();
         for (i, r) in plan.resources.iter().enumerate() {
@@ -231,6 +234,38 @@ pub(crate) fn lower(
             }
         }
     }
+}
+
+/// Whether a module of the plan's configuration declares a virtual network gateway,
+/// whatever its count (a plan lists no instance of a gateway whose count is 0).
+fn declares_gateway(module: &Node) -> bool {
+    let gateway = |r: &Node| {
+        let ty = r.get("type").and_then(Node::as_str);
+        let managed = r.get("mode").and_then(Node::as_str) != Some("data");
+        managed
+            && (ty == Some("azurerm_virtual_network_gateway")
+                || (ty == Some("azapi_resource")
+                    && r.get("expressions")
+                        .and_then(|e| e.get("type"))
+                        .and_then(|t| t.get("constant_value"))
+                        .and_then(Node::as_str)
+                        .is_some_and(|t| {
+                            t.to_ascii_lowercase()
+                                .starts_with("microsoft.network/virtualnetworkgateways@")
+                        })))
+    };
+    module
+        .get("resources")
+        .map(Node::items)
+        .unwrap_or_default()
+        .iter()
+        .any(gateway)
+        || module.get("module_calls").is_some_and(|calls| {
+            calls
+                .members()
+                .iter()
+                .any(|call| call.value.get("module").is_some_and(declares_gateway))
+        })
 }
 
 /// One resource instance being lowered.
@@ -478,6 +513,59 @@ fn lower_peering(cx: &mut Cx<'_, '_>, model: &mut Model) {
     }
 }
 
+/// The subnets and peerings an azapi VNet's `body` writes inside it.
+fn inline_azapi(cx: &mut Cx<'_, '_>, vnet: VnetId, model: &mut Model) {
+    let vnet_label = cx.low.label.clone();
+    for i in 0..cx.len("body.properties.subnets") {
+        let at = format!("body.properties.subnets.{i}");
+        let name = cx.attr(&format!("{at}.name"));
+        let origin = name.as_ref().map_or(cx.low.header, |f| f.span);
+        let name: ir::Value<String> = name.as_ref().and_then(|f| cx.low.identity(f)).into();
+        let list = cx.attr(&format!("{at}.properties.addressPrefixes"));
+        let single = cx.attr(&format!("{at}.properties.addressPrefix"));
+        let address_prefixes = cx.low.prefixes(list, single);
+        let mut r = VnetRef::new(ir::Value::Unknown, origin);
+        r.resolved = Some(vnet);
+        model.subnets.push(Subnet {
+            label: Subnet::inline_label(&vnet_label, &name),
+            name,
+            vnet: r,
+            address_prefixes,
+            origin,
+        });
+    }
+    for i in 0..cx.len("body.properties.virtualNetworkPeerings") {
+        let at = format!("body.properties.virtualNetworkPeerings.{i}");
+        let name = cx.attr(&format!("{at}.name"));
+        let remote = cx.attr(&format!("{at}.properties.remoteVirtualNetwork.id"));
+        let remote = cx.low.vnet_ref(remote, "a virtual network id");
+        let settings: Vec<(&str, Field)> = REST_PEERING
+            .settings()
+            .into_iter()
+            .filter_map(|n| Some((n, cx.attr(&format!("{at}.properties.{n}"))?)))
+            .collect();
+        let mut local = VnetRef::new(ir::Value::Unknown, cx.low.header);
+        local.resolved = Some(vnet);
+        let shown = match name.as_ref().map(|f| &f.value) {
+            Some(Value::String(n)) => format!("{vnet_label} peering '{n}'"),
+            _ => format!("{vnet_label} peering"),
+        };
+        let outer = std::mem::replace(&mut cx.low.label, shown);
+        cx.low
+            .push_peering(model, name, local, remote, &REST_PEERING, |_, n| {
+                settings
+                    .iter()
+                    .find(|(k, _)| *k == n)
+                    .map(|(_, f)| f.clone())
+            });
+        cx.low.label = outer;
+        if let Some(p) = model.peerings.last_mut() {
+            p.resync = cx.resyncs("body");
+            p.exists = cx.exists();
+        }
+    }
+}
+
 /// An `azapi_resource` of a REST type peerlint reads, its properties in `body`.
 fn lower_azapi(cx: &mut Cx<'_, '_>, model: &mut Model) {
     let ty = match cx.plan.value(cx.index, "type").to_str() {
@@ -509,6 +597,7 @@ fn lower_azapi(cx: &mut Cx<'_, '_>, model: &mut Model) {
                 None => AddressSpace::unknown(),
             };
             let address_change = cx.address_change("body.properties.addressSpace.addressPrefixes");
+            let id = VnetId(model.vnets.len() as u32);
             model.vnets.push(Vnet {
                 label: cx.low.label.clone(),
                 name,
@@ -525,6 +614,7 @@ fn lower_azapi(cx: &mut Cx<'_, '_>, model: &mut Model) {
                 gateways: Vec::new(),
                 gateways_unknown: false,
             });
+            inline_azapi(cx, id, model);
         }
         "microsoft.network/virtualnetworks/subnets" => {
             let name = cx.attr("name");

@@ -86,6 +86,44 @@ fn vnet(cx: &mut Cx<'_, '_, '_, '_>, model: &mut Model, kind: DeploymentModel) {
         gateways: Vec::new(),
         gateways_unknown: false,
     });
+    // Peerings written inside the VNet's body (`properties.virtualNetworkPeerings`).
+    if let Some(peerings) = get(cx, &props, &["virtualNetworkPeerings"]) {
+        let file = cx.file();
+        for item in peerings.items(file) {
+            let name = item.get("name", file).map(|a| a.field(file));
+            let pp = item.get("properties", file);
+            let remote = get(cx, &pp, &["remoteVirtualNetwork", "id"]);
+            let remote = cx.vnet_ref(remote, "a virtual network id");
+            let fields: Vec<(String, crate::frontend::convert::Field)> =
+                pp.iter()
+                    .flat_map(|p| {
+                        REST_PEERING.settings().into_iter().filter_map(move |k| {
+                            p.get(k, file).map(|a| (k.to_string(), a.field(file)))
+                        })
+                    })
+                    .collect();
+            let mut local = VnetRef::new(ir::Value::Unknown, item.span);
+            local.resolved = Some(id);
+            // Messages name it after its VNet: `azapi_resource.hub peering 'hub-to-spoke'`.
+            let shown = match name.as_ref().map(|f| &f.value) {
+                Some(crate::frontend::value::Value::String(n)) => {
+                    format!("{} peering '{n}'", cx.label())
+                }
+                _ => format!("{} peering", cx.label()),
+            };
+            let outer = std::mem::replace(&mut cx.low.label, shown);
+            let header = std::mem::replace(&mut cx.low.header, item.span);
+            cx.low
+                .push_peering(model, name, local, remote, &REST_PEERING, |_, k| {
+                    fields.iter().find(|(n, _)| n == k).map(|(_, f)| f.clone())
+                });
+            cx.low.label = outer;
+            cx.low.header = header;
+            if let Some(p) = model.peerings.last_mut() {
+                p.renames_replace = true;
+            }
+        }
+    }
     let Some(subnets) = get(cx, &props, &["subnets"]) else {
         return;
     };
@@ -174,4 +212,7 @@ fn peering(cx: &mut Cx<'_, '_, '_, '_>, model: &mut Model) {
         .push_peering(model, name, local, remote, &REST_PEERING, |_, k| {
             fields.iter().find(|(n, _)| n == k).map(|(_, f)| f.clone())
         });
+    if let Some(p) = model.peerings.last_mut() {
+        p.renames_replace = true;
+    }
 }

@@ -26,6 +26,9 @@ pub(crate) fn lower_module(
     diags: &mut Vec<Diagnostic>,
 ) {
     for r in &ev.module.resources {
+        if (r.mode, r.ty) == (Mode::Managed, "azurerm_virtual_network_gateway") {
+            model.gateways_declared = true;
+        }
         let lower: fn(&mut Cx<'_, '_, '_, '_>, &mut Model) = match (r.mode, r.ty) {
             (Mode::Managed, "azurerm_virtual_network") => lower_vnet,
             (Mode::Managed, "azurerm_subnet") => lower_subnet,
@@ -486,5 +489,6 @@ fn lower_peering(cx: &mut Cx<'_, '_, '_, '_>, model: &mut Model) {
         .is_some_and(|t| t.value.to_string().contains("address_space"));
     if let Some(p) = model.peerings.last_mut() {
         p.resync = resync;
+        p.renames_replace = true;
     }
 }
