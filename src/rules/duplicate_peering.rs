@@ -1,8 +1,8 @@
 //! `duplicate-peering`: two peerings from one VNet to the same remote VNet.
 
-use super::{End, Level, Options, Rule, RuleMeta};
+use super::{End, Level, Options, Rule, RuleMeta, extras};
 use crate::diagnostic::{Diagnostic, Label};
-use crate::ir::{Model, Value, together};
+use crate::ir::{Model, Value};
 use std::collections::BTreeMap;
 
 pub(crate) struct DuplicatePeering;
@@ -29,26 +29,9 @@ impl Rule for DuplicatePeering {
                 pairs.entry((l, r)).or_default().push(i);
             }
         }
-        for ((local, remote), mut list) in pairs {
-            if list.len() < 2 {
-                continue;
-            }
-            // What exists stands; the code's extra peering is the duplicate.
-            list.sort_by_key(|&i| !model.peerings[i].exists);
-            for (k, &i) in list.iter().enumerate().skip(1) {
-                let p = &model.peerings[i];
-                // Two that Azure has already are not this change's doing.
-                if p.exists {
-                    continue;
-                }
-                // The first before it that can exist with it (not another variant).
-                let Some(first) = list[..k]
-                    .iter()
-                    .map(|&j| &model.peerings[j])
-                    .find(|q| together(p, q))
-                else {
-                    continue;
-                };
+        for ((local, remote), list) in pairs {
+            for (i, first) in extras(model, list) {
+                let (p, first) = (&model.peerings[i], &model.peerings[first]);
                 // One peering written twice (inline in its VNet and as a child resource)
                 // is one Azure resource, not two.
                 let same_name = matches!(

@@ -261,6 +261,28 @@ impl End {
     }
 }
 
+/// Of peerings that may not all exist (two to one remote VNet, two that use a remote
+/// gateway), the ones to report, each with the one that stands before it: what Azure
+/// has already stands, then the first in the code; a peering that exists is not the
+/// change's doing, and one of another variant never meets it (see `Peering::variant`).
+pub(crate) fn extras(model: &Model, mut list: Vec<usize>) -> Vec<(usize, usize)> {
+    list.sort_by_key(|&i| !model.peerings[i].exists);
+    let mut out = Vec::new();
+    for (k, &i) in list.iter().enumerate().skip(1) {
+        let p = &model.peerings[i];
+        if p.exists {
+            continue;
+        }
+        if let Some(&first) = list[..k]
+            .iter()
+            .find(|&&j| crate::ir::together(p, &model.peerings[j]))
+        {
+            out.push((i, first));
+        }
+    }
+    out
+}
+
 /// The peerings whose local VNet is `from` and remote `to`.
 pub(crate) fn peerings_between(
     model: &Model,

@@ -1,8 +1,8 @@
 //! `multiple-remote-gateways`: more than one peering of one VNet uses a remote gateway.
 
-use super::{End, Level, Options, Rule, RuleMeta, flag_span};
+use super::{End, Level, Options, Rule, RuleMeta, extras, flag_span};
 use crate::diagnostic::{Diagnostic, Label};
-use crate::ir::{Model, together};
+use crate::ir::Model;
 use std::collections::BTreeMap;
 
 pub(crate) struct MultipleRemoteGateways;
@@ -29,26 +29,9 @@ impl Rule for MultipleRemoteGateways {
                 by_local.entry(l).or_default().push(i);
             }
         }
-        for (local, mut list) in by_local {
-            if list.len() < 2 {
-                continue;
-            }
-            // What Azure has already stands, then the first in the code; the others are
-            // reported.
-            list.sort_by_key(|&i| !model.peerings[i].exists);
-            for (k, &i) in list.iter().enumerate().skip(1) {
-                let p = &model.peerings[i];
-                if p.exists {
-                    continue;
-                }
-                // The first before it that can exist with it (not another variant).
-                let Some(first) = list[..k]
-                    .iter()
-                    .map(|&j| &model.peerings[j])
-                    .find(|q| together(p, q))
-                else {
-                    continue;
-                };
+        for (local, list) in by_local {
+            for (i, first) in extras(model, list) {
+                let (p, first) = (&model.peerings[i], &model.peerings[first]);
                 let vnet = local.label(model, &p.local);
                 out.push(
                     Diagnostic::new(
