@@ -17,9 +17,12 @@ use std::path::PathBuf;
 /// it.
 ///
 /// peerlint reads Terraform and ARM templates (Bicep's compiled output included), builds
-/// one model of their VNets and peerings, and reports, at the exact place in the code, the peerings that break Azure's peering rules:
-/// overlapping address spaces, VNets in different regions (allowed with global peering
-/// since 2018: turn that rule down in .peerlint.toml), classic VNets, gateway conflicts.
+/// one model of their VNets and peerings, and reports, at the exact place in the code, the
+/// peerings that break Azure's peering rules: overlapping address spaces (between two peers
+/// or two spokes of one hub), VNets in different regions (allowed with global peering
+/// since 2018: turn that rule down in .peerlint.toml), classic VNets, gateway conflicts and
+/// missing gateways, peerings without their way back, duplicates, the peering limit and
+/// invalid address prefixes.
 /// `peerlint rules` lists the rules, `peerlint explain <rule>` explains one.
 ///
 /// Exit status: 0 when nothing at or above the --fail-on level was found, 1 when something
